@@ -1,0 +1,69 @@
+# dlcourse - run the course, test it, release it, grade it.
+# A fresh machine needs only Python 3.11, pip and GNU make.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+WEEKS  := $(notdir $(wildcard solutions/week*))
+WEEK   ?=
+LAB_ARGS    ?=
+PYTEST_ARGS ?=
+# One BLAS/torch thread per test worker: two workers use both cores without oversubscribing.
+THREADS_1 := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 DLCOURSE_TORCH_THREADS=1
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: help lab test release grade install install-test clean-venv
+
+help:
+	@echo "make lab      - install (once) and start JupyterLab on course/  (LAB_ARGS=--no-browser for headless)"
+	@echo "make test     - install (once) with test pins and run the whole test suite"
+	@echo "make release  - regenerate the student release course/ from solutions/ (nbgrader)"
+	@echo "make grade WEEK=week01_boosting - autograde autograder/submitted/*/WEEK, feedback, CSV"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Exact pins (binder/lock.txt, torch==2.13.0 CPU included; no extra package index) + the package, editable.
+$(VENV)/.installed: binder/lock.txt pyproject.toml | $(BIN)/python
+	$(PIP) install -r binder/lock.txt
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed tests/requirements.txt
+	$(PIP) install -r tests/requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab --ServerApp.root_dir=course $(LAB_ARGS)
+
+test: $(VENV)/.installed-test
+	$(THREADS_1) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# nbgrader reads autograder/nbgrader_config.py from its working directory, hence the cd.
+release: $(VENV)/.installed
+	$(BIN)/python helpers/scripts/nbtool.py clean solutions/week*/*.ipynb
+	@for week in $(WEEKS); do \
+	  (cd autograder && ../$(BIN)/nbgrader generate_assignment $$week --force --no-db --log-level=WARN) || exit 1; \
+	done
+	@echo "course/ regenerated for: $(WEEKS)"
+
+# Records the week's cells in the gradebook (into a scratch release dir, course/ is untouched),
+# autogrades every autograder/submitted/<student>/WEEK, writes feedback and a CSV.
+grade: $(VENV)/.installed
+	@test -n "$(WEEK)" || { echo "usage: make grade WEEK=week01_boosting  (one of: $(WEEKS))"; exit 2; }
+	@test -d solutions/$(WEEK) || { echo "no such week: $(WEEK) (one of: $(WEEKS))"; exit 2; }
+	cd autograder && ../$(BIN)/nbgrader generate_assignment $(WEEK) --force \
+	    --CourseDirectory.release_directory=autograder/release_check --log-level=WARN
+	cd autograder && { ../$(BIN)/nbgrader autograde $(WEEK) --log-level=WARN; status=$$?; \
+	    ../$(BIN)/nbgrader generate_feedback $(WEEK) --log-level=WARN; \
+	    ../$(BIN)/nbgrader export --to grades_$(WEEK).csv --log-level=WARN; \
+	    echo "grades: autograder/grades_$(WEEK).csv   feedback: autograder/feedback/<student>/$(WEEK)/"; \
+	    [ $$status -eq 0 ] || echo "WARNING: some submissions could not be autograded (see the log above)"; exit $$status; }
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,13 @@
+"""Week 01 - ensembles and boosting: voting, bagging, AdaBoost, Viola-Jones, gradient boosting.
+
+Numerics live in :mod:`.bagging`, :mod:`.stump`, :mod:`.adaboost`, :mod:`.haar` and
+:mod:`.gradient_boosting`; figures in :mod:`.plots`; ipywidgets only in :mod:`.widgets`.
+Graded pieces are private (``_fit_stump``...): the notebook asks students to write them.
+"""
+
+from .adaboost import sklearn_weak_learner
+from .haar import HAAR_KINDS, haar_feature_matrix, haar_rectangles, random_haar_features
+from .stump import Stump
+
+__all__ = ["Stump", "sklearn_weak_learner", "HAAR_KINDS", "haar_rectangles",
+           "random_haar_features", "haar_feature_matrix"]

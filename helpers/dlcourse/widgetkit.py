@@ -1,0 +1,107 @@
+"""The one pattern every course widget follows: state + pure update + render + thin binding.
+
+A topic's ``widgets.py`` writes two pure functions and hands them to :class:`Explorer`:
+
+* ``compute(**params) -> state`` - a dict (or dataclass) of everything the picture needs;
+  no drawing, no ipywidgets, so tests call it directly;
+* ``render(state, fig) -> None`` - draws ``state`` on a blank ``matplotlib.figure.Figure``.
+
+:class:`Explorer` owns the controls, calls ``compute`` then ``render`` on every change, and
+shows the figure as a PNG in an ``ipywidgets.Image`` (no pyplot state, so it works the same
+in JupyterLab, Notebook 7, Voila and headless tests). Errors raised by a callback are shown
+under the figure instead of vanishing into the browser console.
+
+Tests set ``explorer.controls["name"].value = ...`` in Python and assert on
+``explorer.state`` and on ``explorer.fig`` (its axes, lines, collections).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as W
+from matplotlib.figure import Figure
+
+__all__ = ["Explorer", "figure_png"]
+
+
+def figure_png(fig: Figure, dpi: int = 72) -> bytes:
+    """Render ``fig`` to PNG bytes with the Agg canvas (fast zlib level: figures are small)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
+    return buf.getvalue()
+
+
+class Explorer:
+    """Bind ipywidgets controls to a pure ``compute`` and a ``render``.
+
+    Parameters
+    ----------
+    controls : name -> ipywidgets control; its ``.value`` is passed to ``compute`` as ``name=``.
+    compute : ``(**params) -> state``.
+    render : ``(state, fig) -> None``; draws on a cleared figure.
+    figsize : figure size in inches.
+    buttons : label -> callback ``(explorer) -> None`` (e.g. "Next round" advancing a slider).
+    title : optional HTML shown above the controls.
+    """
+
+    def __init__(self, controls: Mapping[str, W.Widget], compute: Callable[..., Any],
+                 render: Callable[[Any, Figure], None], *, figsize: tuple[float, float] = (9, 4),
+                 buttons: Mapping[str, Callable[["Explorer"], None]] | None = None,
+                 title: str | None = None, dpi: int = 72):
+        self.controls = dict(controls)
+        self.compute, self.render, self.dpi = compute, render, dpi
+        self.fig = Figure(figsize=figsize)  # no layout engine: it would double the redraw time
+        self.image = W.Image(format="png")
+        self.message = W.HTML()
+        self.state: Any = None
+        self.last_update_seconds = 0.0
+        self.raise_errors = False  # tests set True so a broken callback fails the test
+        self.buttons = {}
+        for label, callback in (buttons or {}).items():
+            button = W.Button(description=label)
+            button.on_click(lambda _b, cb=callback: self._run(cb, self))
+            self.buttons[label] = button
+        for control in self.controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        rows = [W.HTML(title)] if title else []
+        rows.append(W.HBox(list(self.controls.values())[:3]))
+        if len(self.controls) > 3:
+            rows.append(W.HBox(list(self.controls.values())[3:]))
+        if self.buttons:
+            rows.append(W.HBox(list(self.buttons.values())))
+        self.widget = W.VBox([*rows, self.image, self.message])
+        self.update()
+
+    def params(self) -> dict[str, Any]:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self) -> None:
+        """Recompute the state from the controls and redraw (what every control change calls)."""
+        self._run(self._update)
+
+    def _update(self) -> None:
+        start = time.perf_counter()
+        self.state = self.compute(**self.params())
+        self.fig.clear()
+        self.render(self.state, self.fig)
+        self.image.value = figure_png(self.fig, self.dpi)
+        self.last_update_seconds = time.perf_counter() - start
+
+    def _run(self, fn: Callable, *args: Any) -> None:
+        try:
+            fn(*args)
+            self.message.value = ""
+        except Exception as exc:  # show it under the figure: callbacks have no other outlet
+            tb = traceback.format_exc(limit=3)
+            self.message.value = (f"<pre style='color:#D55E00'>{type(exc).__name__}: {exc}\n"
+                                  f"{tb}</pre>")
+            if self.raise_errors:
+                raise
+
+    def _repr_mimebundle_(self, **kwargs):  # displaying the Explorer displays its widget
+        return self.widget._repr_mimebundle_(**kwargs)

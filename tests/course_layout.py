@@ -1,0 +1,46 @@
+"""Where the course's notebooks are, and how to read their nbgrader cells (for the tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+COURSE = ROOT / "course"
+AUTOGRADER = ROOT / "autograder"
+
+WEEKS = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and p.name.startswith("week"))
+SOLUTION_NOTEBOOKS = sorted(SOLUTIONS.glob("week*/*.ipynb"))
+RELEASE_NOTEBOOKS = sorted(COURSE.glob("week*/*.ipynb"))
+# Weeks that get the full grading round trip (solution / untouched / half-solved students):
+# one is enough to prove the pipeline; every week's solutions are still graded in full.
+ROUNDTRIP_WEEKS = ["week01_boosting"]
+
+
+def nbgrader_md(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell) -> bool:
+    md = nbgrader_md(cell)
+    return cell["cell_type"] == "code" and bool(md.get("grade")) and not md.get("solution")
+
+
+def is_solution_cell(cell) -> bool:
+    md = nbgrader_md(cell)
+    return cell["cell_type"] == "code" and bool(md.get("solution")) and not md.get("grade")
+
+
+def is_setup_cell(cell) -> bool:
+    md = nbgrader_md(cell)
+    return cell["cell_type"] == "code" and bool(md.get("locked")) and not md.get("grade") and not md.get("solution")
+
+
+def read(path: Path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
