@@ -13,6 +13,8 @@ PYTEST_ARGS ?=
 # One BLAS/torch thread per test worker: two workers use both cores without oversubscribing.
 THREADS_1 := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 DLCOURSE_TORCH_THREADS=1
 PIP := $(BIN)/python -m pip --disable-pip-version-check
+# nbgrader calls the venv's `alembic` executable by name when it creates a gradebook.
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: help lab test release grade install install-test clean-venv
 

@@ -7,6 +7,7 @@ runs exactly as ``make release`` / ``make grade`` do, without touching the repo.
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -31,8 +32,10 @@ def make_course_copy(root: Path, week: str, with_release: bool = True) -> Path:
 
 def nbgrader(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run ``nbgrader <args>`` from the copy's autograder/ dir (where its config is)."""
+    # nbgrader runs the `alembic` executable when it creates a gradebook: the venv's bin/ must be on PATH.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     proc = subprocess.run([*NBGRADER, *args, "--log-level=WARN"], cwd=root / "autograder",
-                          capture_output=True, text=True, timeout=1800)
+                          capture_output=True, text=True, timeout=1800, env=env)
     if check and proc.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     return proc

@@ -23,7 +23,9 @@ def test_generators_are_seeded():
 def test_ml2_grades_is_a_copy():
     g = ml2_grades()
     g["y"][0] = 0
+    g["partitions"][0][0].append(5)
     assert ml2_grades()["y"][0] == 90
+    assert ml2_grades()["partitions"][0][0] == [0, 2, 4]
 
 
 def test_seed_everything_returns_a_seeded_generator():

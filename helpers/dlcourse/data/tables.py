@@ -8,6 +8,8 @@ the AdaBoost toy set reproduces the lecture's three rounds (errors on samples {3
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 __all__ = ["adaboost_toy", "ADABOOST_TOY_MISTAKES", "ml2_grades", "ML2_GRADES"]
@@ -53,5 +55,5 @@ ML2_GRADES = {
 
 
 def ml2_grades() -> dict:
-    """A copy of :data:`ML2_GRADES` (arrays copied, so callers may modify them)."""
-    return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in ML2_GRADES.items()}
+    """A deep copy of :data:`ML2_GRADES`, so callers may modify it."""
+    return copy.deepcopy(ML2_GRADES)

@@ -1,0 +1,344 @@
+"""Week 01 figures: pure ``(data..., ax) -> Axes`` helpers, no state, no ipywidgets.
+
+Every colour comes from :mod:`dlcourse.plotting` (Okabe-Ito): class -1 / 0 is blue, class
++1 / 1 is orange, decision scores run blue -> white -> orange (``REGION_CMAP``).
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox, IdentityTransform, ScaledTranslation
+
+from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
+from .haar import haar_rectangles
+
+__all__ = ["make_grid", "class_legend", "plot_weighted_points", "plot_stump", "plot_decision_regions",
+           "plot_text_table", "add_text_table", "TableArtist", "weights_table_cells", "plot_weights_table",
+           "plot_haar_feature", "plot_class_histograms", "plot_staged_errors", "plot_1d_fit"]
+
+# Behind highlighted table cells: the palette's yellow, 60 % washed out towards white.
+HIGHLIGHT = tuple(1 - 0.4 * (1 - c) for c in mcolors.to_rgb(PALETTE["yellow"]))
+
+
+def _class_index(y: np.ndarray) -> np.ndarray:
+    """Labels in {-1, +1} or {0, 1} -> class index in {0, 1}; shape (N,)."""
+    y = np.asarray(y)
+    return (y > 0).astype(int) if y.min() < 0 else y.astype(int)
+
+
+def class_legend(ax: Axes, names: Sequence[str] = ("−1", "+1"), loc: str = "upper right") -> Axes:
+    """A legend with one round marker per class, in CLASS_COLORS order."""
+    handles = [Line2D([], [], ls="", marker="o", mfc=CLASS_COLORS[k], mec="k", mew=0.5, label=n)
+               for k, n in enumerate(names)]
+    ax.legend(handles=handles, loc=loc, fontsize=8, handletextpad=0.2, borderaxespad=0.2)
+    return ax
+
+
+def make_grid(X: np.ndarray, n: int = 80, pad: float = 0.5) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """A regular n x n grid over the bounding box of X (N, 2), padded by ``pad``.
+
+    Returns ``grid`` of shape (n*n, 2), row-major from the bottom-left (x varies fastest,
+    as ``imshow(origin="lower")`` expects), and ``extent = (xmin, xmax, ymin, ymax)``.
+    """
+    lo, hi = np.min(X, axis=0) - pad, np.max(X, axis=0) + pad               # (2,), (2,)
+    xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)     # (n,), (n,)
+    gx, gy = np.meshgrid(xs, ys)                                            # (n, n) each
+    grid = np.column_stack([gx.ravel(), gy.ravel()])                        # (n*n, 2)
+    return grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
+
+
+def plot_weighted_points(ax: Axes, X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
+                         base_area: float = 60.0, annotate: bool = False) -> Axes:
+    """Scatter X (N, 2) coloured by class; marker AREA proportional to ``weights`` (N,).
+
+    Uniform weights give every marker ``base_area`` (points^2): area_i = base_area * N * w_i.
+    One collection in sample order, so ``ax.collections[-1].get_sizes()`` follows ``weights``.
+    ``annotate`` writes the 1-based sample number beside each point.
+    """
+    X, cls = np.asarray(X, float), _class_index(y)
+    w = np.full(len(X), 1.0 / len(X)) if weights is None else np.asarray(weights, float)
+    sizes = base_area * len(X) * w / w.sum()                                # (N,)
+    colors = [CLASS_COLORS[k] for k in cls]
+    ax.scatter(X[:, 0], X[:, 1], s=sizes, c=colors, edgecolors="k", linewidths=0.6, zorder=3)
+    if annotate:   # 5 and 4 points up-right of each marker (a cheap offset, unlike annotate)
+        shift = ax.transData + ScaledTranslation(5 / 72, 4 / 72, ax.get_figure().dpi_scale_trans)
+        for i, (a, b) in enumerate(X):
+            ax.text(a, b, str(i + 1), fontsize=8, transform=shift, zorder=4)
+    return ax
+
+
+def plot_stump(ax: Axes, stump, xlim: tuple[float, float], ylim: tuple[float, float]) -> Axes:
+    """Draw a 2-D stump's split line and label each side with the class it predicts.
+
+    ``stump`` has ``feature`` (0 or 1), ``threshold`` and ``polarity`` (a :class:`Stump`):
+    it predicts ``polarity`` where ``x[feature] < threshold``, ``-polarity`` elsewhere.
+    """
+    feature, threshold, polarity = int(stump.feature), float(stump.threshold), int(stump.polarity)
+    line = dict(color=PALETTE["black"], lw=2, ls="--", zorder=2)
+    lo, hi = (xlim, ylim)[feature]
+    (ax.axvline if feature == 0 else ax.axhline)(threshold, **line)
+    for side, label in ((-1, polarity), (+1, -polarity)):
+        pos = threshold + side * 0.04 * (hi - lo)
+        text = "+1" if label > 0 else "−1"
+        ha = "right" if side < 0 else "left"
+        kw = dict(color=CLASS_COLORS[int(label > 0)], fontsize=11, fontweight="bold", zorder=4)
+        if feature == 0:
+            ax.text(pos, ylim[1] - 0.05 * (ylim[1] - ylim[0]), text, ha=ha, va="top", **kw)
+        else:
+            ax.text(xlim[1] - 0.03 * (xlim[1] - xlim[0]), pos, text, ha="right",
+                    va="top" if side < 0 else "bottom", **kw)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return ax
+
+
+def plot_decision_regions(ax: Axes, grid_scores: np.ndarray, extent: Sequence[float],
+                          vmax: float | None = None, alpha: float = 0.6) -> Axes:
+    """Decision scores on a square grid as an image (blue < 0 < orange), ``imshow`` for speed.
+
+    ``grid_scores`` : (n*n,) or (n, n), laid out as :func:`make_grid` returns the grid.
+    ``vmax`` : colour limit, symmetric around 0 (default: the largest |score|).
+    ``alpha`` < 1 keeps class-coloured points visible on a region of their own colour.
+    """
+    scores = np.asarray(grid_scores, float)
+    n = int(round(np.sqrt(scores.size)))
+    if vmax is None:
+        vmax = float(np.max(np.abs(scores))) or 1.0
+    ax.imshow(scores.reshape(n, n), origin="lower", extent=tuple(extent), cmap=REGION_CMAP,
+              vmin=-vmax, vmax=vmax, aspect="auto", interpolation="nearest", alpha=alpha, zorder=0)
+    ax.grid(False)
+    return ax
+
+
+_GLYPHS = string.digits + string.ascii_letters + string.punctuation + " −·×→÷ΣΔαγεν₀₁₂₃₄₅₆₇₈₉"
+
+
+@functools.lru_cache(maxsize=8)
+def _glyph_atlas(size_px: int, bold: bool) -> tuple[dict[str, tuple[np.ndarray, float]], int, int]:
+    """Every character of ``_GLYPHS`` drawn once by Agg at ``size_px`` pixels.
+
+    Returns ``glyphs`` (char -> (coverage (h, cw) in [0, 1], advance in px)), and the pen
+    origin inside each cell: column ``ox`` and baseline row ``base``.
+    """
+    ox, cw, h = size_px, 3 * size_px, 3 * size_px
+    base = 2 * size_px                                                     # baseline row from the top
+    fig = Figure(figsize=(len(_GLYPHS) * cw / 72, h / 72), dpi=72)
+    fig.patch.set_alpha(0)
+    weight = "bold" if bold else "normal"
+    for k, ch in enumerate(_GLYPHS):
+        fig.text(k * cw + ox, h - base, ch, fontsize=size_px, weight=weight, va="baseline",
+                 transform=IdentityTransform())
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    alpha = np.asarray(canvas.buffer_rgba())[:, :, 3] / 255.0             # (h, len * cw)
+    font = get_font(findfont(FontProperties(weight=weight)))
+    font.set_size(size_px, 72)
+    glyphs = {ch: (alpha[:, k * cw:(k + 1) * cw], font.load_char(ord(ch)).linearHoriAdvance / 65536)
+              for k, ch in enumerate(_GLYPHS)}
+    return glyphs, ox, base
+
+
+@functools.lru_cache(maxsize=2048)
+def _text_bitmap(text: str, size_px: int, bold: bool) -> tuple[np.ndarray, float]:
+    """Coverage of ``text`` (3*size_px, w) float32, pen starting at column size_px with the
+    baseline at row 2*size_px (as in :func:`_glyph_atlas`), and the text's advance width."""
+    glyphs, ox, _ = _glyph_atlas(size_px, bold)
+    advances = [glyphs.get(ch, glyphs["?"])[1] for ch in text]
+    ink = np.zeros((3 * size_px, int(sum(advances)) + 4 * size_px), np.float32)
+    x = float(ox)
+    for ch, advance in zip(text, advances):
+        cov = glyphs.get(ch, glyphs["?"])[0]
+        c0 = int(round(x)) - ox
+        np.maximum(ink[:, c0:c0 + cov.shape[1]], cov, out=ink[:, c0:c0 + cov.shape[1]])
+        x += advance
+    return ink, float(sum(advances))
+
+
+def _stamp(ink: np.ndarray, text: str, x: float, y: int, size_px: int, bold: bool) -> None:
+    """Write ``text`` into the coverage array ``ink`` (H, W): pen at column x, baseline row y."""
+    cov, _ = _text_bitmap(text, size_px, bold)
+    r0, c0 = y - 2 * size_px, int(round(x)) - size_px
+    rs = slice(max(r0, 0), min(r0 + cov.shape[0], ink.shape[0]))
+    cs = slice(max(c0, 0), min(c0 + cov.shape[1], ink.shape[1]))
+    if rs.start < rs.stop and cs.start < cs.stop:
+        np.maximum(ink[rs, cs], cov[rs.start - r0:rs.stop - r0, cs.start - c0:cs.stop - c0], out=ink[rs, cs])
+
+
+def _table_rgba(rows: list[list[str]], marked: set, bold: set, shape: tuple[int, int], size_px: int) -> np.ndarray:
+    """The table ``rows`` (header first) as an RGBA image of ``shape`` (H, W), uint8."""
+    is_bold = lambda i, j: i == 0 or (i - 1, j) in bold
+    widths = np.array([[_text_bitmap(t, size_px, is_bold(i, j))[1] for j, t in enumerate(r)]
+                       for i, r in enumerate(rows)])                        # (R, C) text widths in px
+    col_w = widths.max(axis=0) + size_px                                    # (C,)
+    cols = np.round(np.r_[0, np.cumsum(col_w)] * (shape[1] - 1) / col_w.sum()).astype(int)
+    lines = np.round(np.linspace(0, shape[0] - 1, len(rows) + 1)).astype(int)
+    ink = np.zeros(shape, np.float32)                                       # (H, W) text coverage
+    for i, row in enumerate(rows):
+        y = (lines[i] + lines[i + 1]) // 2 + int(0.36 * size_px)            # baseline: digits centred
+        for j, text in enumerate(row):
+            _stamp(ink, text, (cols[j] + cols[j + 1] - widths[i, j]) / 2, y, size_px, is_bold(i, j))
+    paper = np.full((*shape, 3), 255.0, np.float32)                         # (H, W, 3)
+    for i, j in marked:
+        paper[lines[i + 1]:lines[i + 2], cols[j]:cols[j + 1]] = np.multiply(HIGHLIGHT, 255)
+    paper *= 1 - ink[:, :, None]                                            # black text
+    paper[lines], paper[:, cols] = 180, 180                                 # grey rules
+    paper[lines[1]] = 80
+    out = np.full((*shape, 4), 255, np.uint8)
+    out[:, :, :3] = paper
+    return out
+
+
+class TableArtist(Artist):
+    """A text table drawn as one bitmap filling ``rect`` (x, y, w, h in its transform's units).
+
+    Matplotlib lays out every ``Text`` separately (~0.5 ms each); a 100-cell table would
+    cost ~50 ms per redraw, so the cells are stamped from cached glyph bitmaps instead
+    (crisp at any dpi). ``cells`` / ``col_labels`` / ``highlight`` / ``bold`` stay readable
+    for tests. Use it through :func:`plot_text_table` (an Axes) or :func:`add_text_table` (a Figure).
+    """
+
+    def __init__(self, cells: list[list[str]], col_labels: list[str], highlight: set, bold: set,
+                 fontsize: float, rect: tuple[float, float, float, float] = (0, 0, 1, 1)):
+        super().__init__()
+        self.cells, self.col_labels, self.highlight, self.bold = cells, col_labels, highlight, bold
+        self.fontsize, self.rect = fontsize, rect
+
+    def get_window_extent(self, renderer=None) -> Bbox:
+        return Bbox.from_bounds(*self.rect).transformed(self.get_transform())
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible():
+            return
+        x0, y0, x1, y1 = np.round(self.get_window_extent().extents).astype(int)
+        size_px = max(6, int(round(self.fontsize * renderer.dpi / 72)))
+        rgba = _table_rgba([self.col_labels, *self.cells], self.highlight, self.bold, (y1 - y0, x1 - x0), size_px)
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, x0, y0, rgba[::-1])                          # rows bottom-up
+        gc.restore()
+
+
+def plot_text_table(ax: Axes, cells: Sequence[Sequence[str]], col_labels: Sequence[str],
+                    highlight: set[tuple[int, int]] = frozenset(), bold: set[tuple[int, int]] = frozenset(),
+                    fontsize: float = 9) -> Axes:
+    """A table of strings filling ``ax``; ``highlight`` / ``bold`` hold (row, col) data cells.
+
+    Row 0 is the first data row (the bold header is separate). Highlighted cells get a pale
+    yellow background. The table is a :class:`TableArtist` (``ax.artists[-1]``).
+    """
+    ax.set_axis_off()
+    table = TableArtist([list(map(str, r)) for r in cells], list(col_labels), set(highlight), set(bold), fontsize)
+    table.set_transform(ax.transAxes)
+    ax.add_artist(table)
+    return ax
+
+
+def add_text_table(fig: Figure, rect: tuple[float, float, float, float], cells: Sequence[Sequence[str]],
+                   col_labels: Sequence[str], highlight: set[tuple[int, int]] = frozenset(),
+                   bold: set[tuple[int, int]] = frozenset(), fontsize: float = 9) -> TableArtist:
+    """:func:`plot_text_table` without an Axes (creating one costs ~5 ms per redraw):
+    the table fills ``rect`` = (left, bottom, width, height) in figure fractions."""
+    table = TableArtist([list(map(str, r)) for r in cells], list(col_labels), set(highlight), set(bold),
+                        fontsize, rect)
+    fig.add_artist(table)
+    return table
+
+
+def weights_table_cells(D_history: np.ndarray, wrong: np.ndarray | None = None, decimals: int = 3,
+                        samples: np.ndarray | None = None, first_round: int = 1
+                        ) -> tuple[list[list[str]], list[str], set[tuple[int, int]]]:
+    """Cells of the lecture's D_t table: one row per sample, one column per round.
+
+    ``D_history`` : (T, N), row k = D_{first_round + k}. ``wrong`` : (T, N) bool, True where
+    that round's h misclassifies sample i. ``samples`` : which (0-based) samples to list
+    (default all). Returns (cells, column labels, the (row, col) cells to highlight).
+    """
+    D = np.asarray(D_history, float)
+    rows = np.arange(D.shape[1]) if samples is None else np.asarray(samples)
+    cells = [[str(i + 1)] + [f"{d:.{decimals}f}" for d in D[:, i]] for i in rows]
+    bad = np.zeros(D.shape, bool) if wrong is None else np.asarray(wrong)[:, rows]   # (T, rows)
+    marked = {(int(r), int(t) + 1) for t, r in zip(*np.nonzero(bad))}
+    return cells, ["i"] + [f"D{first_round + t}" for t in range(D.shape[0])], marked
+
+
+def plot_weights_table(ax: Axes, D_history: np.ndarray, wrong: np.ndarray | None = None,
+                       decimals: int = 3) -> Axes:
+    """Draw the D_t table (see :func:`weights_table_cells`) in ``ax``; ``wrong`` cells shaded."""
+    cells, labels, marked = weights_table_cells(D_history, wrong, decimals)
+    return plot_text_table(ax, cells, labels, highlight=marked, fontsize=9 if len(labels) <= 7 else 8)
+
+
+def plot_haar_feature(ax: Axes, image: np.ndarray, feature: tuple[str, int, int, int, int]) -> Axes:
+    """Show ``image`` (H, W) in grey with a Haar feature's white and grey rectangles on top.
+
+    ``feature = (kind, r, c, h, w)`` as in :func:`dlcourse.boosting.haar_rectangles`; a
+    rectangle's value counts with sign +1 (grey) or -1 (white).
+    """
+    ax.imshow(image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    for sign, r, c, h, w in haar_rectangles(*feature):
+        face = "0.25" if sign > 0 else "white"
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, facecolor=face, alpha=0.6,
+                               edgecolor=PALETTE["orange"], linewidth=1.5))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    return ax
+
+
+def plot_class_histograms(ax: Axes, values: np.ndarray, y: np.ndarray, names: Sequence[str] = ("0", "1"),
+                          bins: int = 30) -> Axes:
+    """Overlaid histograms of ``values`` (N,) per class of ``y`` (N,), shared bin edges."""
+    values, cls = np.asarray(values, float), _class_index(y)
+    lo, hi = values.min(), values.max()
+    edges = np.linspace(lo, hi if hi > lo else lo + 1.0, bins + 1)        # (bins+1,)
+    for k, name in enumerate(names):
+        ax.hist(values[cls == k], bins=edges, color=CLASS_COLORS[k], alpha=0.6, label=name,
+                histtype="stepfilled", edgecolor=CLASS_COLORS[k], linewidth=1.2)   # one patch: fast
+    ax.legend(fontsize=9)
+    return ax
+
+
+def plot_staged_errors(ax: Axes, curves: Mapping[str, np.ndarray], current: int | None = None,
+                       styles: Mapping[str, dict] | None = None, ylabel: str = "error") -> Axes:
+    """Error (or loss) against the number of stages 1..M, one line per entry of ``curves``.
+
+    ``curves`` : label -> (M,) values at stages 1..M. ``styles`` : label -> Line2D kwargs.
+    ``current`` : a stage to mark with a vertical line.
+    """
+    styles = styles or {}
+    for k, (label, values) in enumerate(curves.items()):
+        style = {"color": CLASS_COLORS[k % len(CLASS_COLORS)], "lw": 1.5, **styles.get(label, {})}
+        ax.plot(np.arange(1, len(values) + 1), values, label=label, **style)
+    if current is not None:
+        ax.axvline(current, color=PALETTE["black"], lw=1, ls=":")
+    ax.set_xlabel("number of estimators")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_1d_fit(ax: Axes, x: np.ndarray, y: np.ndarray, x_grid: np.ndarray,
+                curves: Mapping[str, np.ndarray], styles: Mapping[str, dict] | None = None,
+                label: str = "data", legend: str | None = "upper right") -> Axes:
+    """Data points (x, y) (N,) and curves on ``x_grid`` (G,): label -> (G,) values.
+
+    ``legend`` : where to put a one-row legend (a matplotlib ``loc``), or None for none.
+    """
+    ax.scatter(x, y, s=14, color=PALETTE["sky"], edgecolors="k", linewidths=0.3, label=label, zorder=3)
+    styles = styles or {}
+    for label, values in curves.items():
+        ax.plot(x_grid, values, label=label, **{"lw": 2, **styles.get(label, {})})
+    if legend:          # a location, or None for no legend
+        ax.legend(fontsize=8, loc=legend, ncol=len(curves) + 1)
+    return ax
