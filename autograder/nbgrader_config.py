@@ -27,9 +27,9 @@ c.CourseDirectory.feedback_directory = os.path.join(RUNTIME, "feedback")
 c.CourseDirectory.solution_directory = os.path.join(RUNTIME, "solution")
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(RUNTIME, "gradebook.db")
 
-# Per-cell limit: the slowest solution cell takes a few seconds on 2 cores; a student's
+# Per-cell limit: the slowest solution cell takes < 2 s on 2 cores (measured); a student's
 # infinite loop is interrupted after this and scores 0 for that cell.
-c.Execute.timeout = 120
+c.Execute.timeout = 60
 # Keep student releases free of nbgrader's "read-only" surprise on free demo cells.
 c.LockCells.lock_readonly_cells = True
 c.LockCells.lock_grade_cells = True

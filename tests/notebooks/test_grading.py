@@ -41,19 +41,26 @@ def _graded(week: str, tmp_path_factory):
 
 
 def _record_timings(graded) -> None:
-    """Write each solution notebook's execution time (from nbclient's cell timestamps) to artifacts/."""
+    """Write each solution notebook's execution time and slowest cell (from nbclient's cell
+    timestamps) to artifacts/notebook_timings.json, for the benchmark report and the
+    ``Execute.timeout`` margin."""
+    def seconds(start: str, end: str) -> float:
+        parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
+        return (parse(end) - parse(start)).total_seconds()
+
     out = ROOT / "artifacts" / "notebook_timings.json"
     out.parent.mkdir(exist_ok=True)
     data = json.loads(out.read_text()) if out.exists() else {}
     for path in sorted((graded.root / "autograder" / "autograded" / "solution" / graded.week).glob("*.ipynb")):
         nb = nbformat.read(str(path), as_version=4)
-        stamps = [c.metadata.get("execution", {}) for c in nb.cells if c.cell_type == "code"]
-        starts = [s["iopub.execute_input"] for s in stamps if "iopub.execute_input" in s]
-        ends = [s["shell.execute_reply"] for s in stamps if "shell.execute_reply" in s]
-        if starts and ends:
-            seconds = (datetime.fromisoformat(max(ends).replace("Z", "+00:00"))
-                       - datetime.fromisoformat(min(starts).replace("Z", "+00:00"))).total_seconds()
-            data[f"{graded.week}/{path.name}"] = round(seconds, 1)
+        cells = [(c.id, c.metadata.get("execution", {})) for c in nb.cells if c.cell_type == "code"]
+        timed = [(cid, s["iopub.execute_input"], s["shell.execute_reply"]) for cid, s in cells
+                 if "iopub.execute_input" in s and "shell.execute_reply" in s]
+        if timed:
+            slowest = max(timed, key=lambda t: seconds(t[1], t[2]))
+            data[f"{graded.week}/{path.name}"] = {
+                "cells_seconds": round(seconds(min(t[1] for t in timed), max(t[2] for t in timed)), 1),
+                "slowest_cell": slowest[0], "slowest_cell_seconds": round(seconds(slowest[1], slowest[2]), 2)}
     out.write_text(json.dumps(data, indent=1, sort_keys=True))
 
 
