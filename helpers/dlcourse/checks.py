@@ -19,7 +19,7 @@ images NCHW, ReLU'(0) = 0, dropout parameterised by ``keep_prob``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,8 @@ __all__ = [
     "check_hashed",
     "check_that",
     "answer_hash",
+    "grad_check",
+    "numerical_gradient",
 ]
 
 _MAX_LISTED = 3  # differing elements listed in a message
@@ -251,3 +253,74 @@ def check_that(condition: bool, name: str, message: str, *, hint: str | None = N
     if not bool(condition):
         _fail(name, [message], None, hint)
     _ok(name)
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6,
+                       indices: Iterable[tuple[int, ...]] | None = None) -> np.ndarray:
+    """Central differences of ``f()`` w.r.t. the array ``x``, which ``f`` reads (modified in place
+    and restored). ``indices`` limits the check to some elements (others are left NaN)."""
+    grad = np.full(x.shape, np.nan)
+    for ix in (indices if indices is not None else np.ndindex(x.shape)):
+        old = x[ix]
+        x[ix] = old + eps
+        plus = float(f())
+        x[ix] = old - eps
+        minus = float(f())
+        x[ix] = old
+        grad[ix] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def grad_check(f: Callable[[], float], params: Mapping[str, np.ndarray], grads: Mapping[str, Any], *,
+               eps: float = 1e-6, tol: float = 1e-6, max_checks: int = 200,
+               rng: np.random.Generator | int | None = 0, name: str = "gradient") -> dict[str, float]:
+    """Compare analytic gradients with central finite differences, parameter by parameter.
+
+    Parameters
+    ----------
+    f : callable with no arguments returning the scalar loss; it must read the arrays in
+        ``params`` (they are perturbed in place, then restored), in float64.
+    params : name -> parameter array.
+    grads : name -> the analytic gradient of the loss w.r.t. that parameter (same shape).
+    tol : largest allowed relative error |a - n| / max(|a| + |n|, 1e-12) (float64: ~1e-7 is typical).
+    max_checks : at most this many randomly chosen elements per parameter are checked.
+
+    Returns name -> largest relative error. On failure raises :class:`CheckFailed` naming the
+    parameter and index with the largest relative error, numeric vs analytic value, and the
+    likely cause (sign flip, factor of 2, transposed, missing gradient).
+    """
+    g = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    worst: dict[str, float] = {}
+    for key, x in params.items():
+        if key not in grads or grads[key] is None:
+            _fail(name, [f"no analytic gradient for parameter '{key}'."], "backward() does not return/fill it", None)
+        analytic = _check_type(grads[key], f"{name} of {key}", None).astype(float)
+        if analytic.shape != np.shape(x):
+            cause = "the gradient is transposed" if analytic.shape == np.shape(x)[::-1] else None
+            _fail(name, [f"d loss/d {key} has shape {analytic.shape}, but {key} has shape {np.shape(x)}."], cause, None)
+        all_ix = list(np.ndindex(np.shape(x)))
+        pick = all_ix if len(all_ix) <= max_checks else [all_ix[i] for i in g.choice(len(all_ix), max_checks, replace=False)]
+        numeric = numerical_gradient(f, x, eps, pick)
+        mask = ~np.isnan(numeric)
+        rel = np.zeros(np.shape(x))
+        rel[mask] = np.abs(analytic[mask] - numeric[mask]) / np.maximum(np.abs(analytic[mask]) + np.abs(numeric[mask]), 1e-12)
+        worst[key] = float(rel.max()) if rel.size else 0.0
+        if worst[key] > tol:
+            ix = tuple(int(i) for i in np.unravel_index(np.argmax(rel), rel.shape))
+            a_sub, n_sub = analytic[mask], numeric[mask]
+            cause = (_generic_cause(a_sub, n_sub, atol=1e-7, rtol=1e-4)
+                     or _transposed_cause(analytic, numeric, mask)
+                     or ("the analytic gradient is all zeros: is it ever computed or accumulated?" if not np.any(a_sub) else None))
+            _fail(name, [f"d loss/d {key} is wrong: largest relative error {worst[key]:.2e} (tolerance {tol:.0e}).",
+                         f"at {key}{list(ix)}: numerical {n_sub[np.argmax(rel[mask])]:.6g}, analytic {analytic[ix]:.6g}"],
+                  cause, None)
+    _ok(f"{name}: analytic matches numerical (max relative error {max(worst.values(), default=0):.1e})")
+    return worst
+
+
+def _transposed_cause(analytic: np.ndarray, numeric: np.ndarray, mask: np.ndarray) -> str | None:
+    """A square matrix gradient that matches the numerical one transposed."""
+    if analytic.ndim == 2 and analytic.shape[0] == analytic.shape[1] and mask.all():
+        if np.allclose(analytic.T, numeric, rtol=1e-4, atol=1e-7):
+            return "the gradient is transposed (e.g. X @ dZ.T instead of X.T @ dZ)"
+    return None

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from dlcourse.checks import (CheckFailed, answer_hash, check_close, check_equal, check_hashed,
-                             check_shape, check_that)
+                             check_shape, check_that, grad_check, numerical_gradient)
 
 
 def message(fn, *args, **kwargs) -> str:
@@ -85,3 +85,60 @@ def test_check_hashed_never_reveals_the_answer_but_names_a_known_mistake():
 
 def test_check_that_uses_the_given_message():
     assert "weights must sum to 1" in message(check_that, False, "D", "weights must sum to 1")
+
+
+# --- grad_check: it must point at a deliberately broken gradient, one test per kind of bug ---
+
+def _linear_mse():
+    """loss = mean((X @ W + b - Y)^2) / 2 with its correct gradients, float64."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    params = {"W": rng.normal(size=(3, 3)), "b": rng.normal(size=3)}
+
+    def loss():
+        return 0.5 * np.mean(np.sum((X @ params["W"] + params["b"] - Y) ** 2, axis=1))
+
+    def grads():
+        dZ = (X @ params["W"] + params["b"] - Y) / len(X)
+        return {"W": X.T @ dZ, "b": dZ.sum(axis=0)}
+    return loss, params, grads
+
+
+def test_grad_check_passes_a_correct_gradient(capsys):
+    loss, params, grads = _linear_mse()
+    worst = grad_check(loss, params, grads())
+    assert max(worst.values()) < 1e-7 and "✓" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("breakage,cause", [
+    (lambda g: {**g, "W": -g["W"]}, "sign is flipped"),
+    (lambda g: {**g, "b": 2 * g["b"]}, "factor of 2 too large"),
+    (lambda g: {**g, "W": g["W"].T}, "transposed"),
+    (lambda g: {**g, "b": np.zeros_like(g["b"])}, "all zeros"),
+])
+def test_grad_check_names_the_parameter_index_and_cause_of_a_broken_gradient(breakage, cause):
+    loss, params, grads = _linear_mse()
+    msg = message(grad_check, loss, params, breakage(grads()))
+    broken = "W" if "W" in msg.split("is wrong")[0] else "b"
+    assert f"d loss/d {broken} is wrong" in msg and "numerical" in msg and "analytic" in msg
+    assert cause in msg
+
+
+def test_grad_check_reports_a_gradient_of_the_wrong_shape():
+    loss, params, grads = _linear_mse()
+    g = grads()
+    msg = message(grad_check, loss, params, {**g, "b": g["b"][None, :]})
+    assert "has shape (1, 3)" in msg
+
+
+def test_grad_check_restores_the_parameters():
+    loss, params, grads = _linear_mse()
+    before = {k: v.copy() for k, v in params.items()}
+    grad_check(loss, params, grads())
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+
+
+def test_numerical_gradient_of_a_quadratic():
+    x = np.array([1.0, -2.0])
+    np.testing.assert_allclose(numerical_gradient(lambda: float(np.sum(x ** 2)), x), [2.0, -4.0], atol=1e-6)
