@@ -30,3 +30,45 @@ def test_ml2_grades_is_a_copy():
 
 def test_seed_everything_returns_a_seeded_generator():
     assert seed_everything(5).integers(1000) == seed_everything(5).integers(1000)
+
+
+def test_toy_2d_sets_are_balanced_seeded_and_named():
+    import pytest
+
+    from dlcourse.data import toy_2d
+    for name in ("moons", "circles", "xor", "spirals", "blobs"):
+        X, y = toy_2d(name, 120, rng=1)
+        assert X.shape == (120, 2) and set(np.unique(y)) == {0, 1}
+        np.testing.assert_array_equal(X, toy_2d(name, 120, rng=1)[0])
+    with pytest.raises(ValueError, match="unknown data set"):
+        toy_2d("swiss", 10)
+
+
+def test_xor_is_not_linearly_separable_but_blobs_are():
+    from sklearn.linear_model import LogisticRegression
+
+    from dlcourse.data import toy_2d
+    for name, low, high in (("xor", 0.0, 0.8), ("blobs", 0.99, 1.0)):
+        X, y = toy_2d(name, 200, rng=0)
+        acc = LogisticRegression().fit(X, y).score(X, y)
+        assert low <= acc <= high, (name, acc)
+
+
+def test_digits_split_is_stratified_and_scaled():
+    from dlcourse.data import digits
+    X_train, X_test, y_train, y_test = digits()
+    assert X_train.shape[1] == 64 and X_train.max() == 1.0 and len(X_train) + len(X_test) == 1797
+    assert digits(images=True)[0].shape[1:] == (1, 8, 8)
+    counts = np.bincount(y_test)
+    assert counts.max() - counts.min() <= 3, counts
+
+
+def test_backprop_222_answer_key_holds_for_an_independent_forward_pass():
+    from dlcourse.data import backprop_222
+    b = backprop_222()
+    w, (i1, i2), (y1, y2) = b["weights"], b["x"], b["target"]
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    h1, h2 = sig(w["b1"] + i1 * w["w1"] + i2 * w["w2"]), sig(w["b1"] + i1 * w["w3"] + i2 * w["w4"])
+    o1, o2 = sig(w["b2"] + h1 * w["w5"] + h2 * w["w6"]), sig(w["b2"] + h1 * w["w7"] + h2 * w["w8"])
+    assert abs(0.5 * ((o1 - y1) ** 2 + (o2 - y2) ** 2) - b["answer_key"]["J"]) < 5e-10  # key has 9 decimals
+    assert abs((o1 - y1) * o1 * (1 - o1) * h1 - b["answer_key"]["grads"]["w5"]) < 5e-10

@@ -4,11 +4,12 @@ Modules by kind: :mod:`.tables` (the lectures' worked-example tables as data),
 :mod:`.toy` (small synthetic 2-D / 1-D sets), :mod:`.images` (bundled image sets).
 """
 
-from .images import lfw_faces
-from .tables import ADABOOST_TOY_MISTAKES, ML2_GRADES, adaboost_toy, ml2_grades
-from .toy import noisy_sine, two_moons
+from .images import digits, lfw_faces
+from .tables import (ADABOOST_TOY_MISTAKES, BACKPROP_222, ML2_GRADES, adaboost_toy, backprop_222,
+                     ml2_grades)
+from .toy import noisy_sine, spirals, toy_2d, two_moons, xor
 
 __all__ = [
-    "adaboost_toy", "ADABOOST_TOY_MISTAKES", "ml2_grades", "ML2_GRADES",
-    "two_moons", "noisy_sine", "lfw_faces",
+    "adaboost_toy", "ADABOOST_TOY_MISTAKES", "ml2_grades", "ML2_GRADES", "backprop_222", "BACKPROP_222",
+    "two_moons", "noisy_sine", "xor", "spirals", "toy_2d", "lfw_faces", "digits",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["lfw_faces"]
+__all__ = ["lfw_faces", "digits"]
 
 
 def lfw_faces() -> tuple[np.ndarray, np.ndarray]:
@@ -22,3 +22,23 @@ def lfw_faces() -> tuple[np.ndarray, np.ndarray]:
         images /= 255.0
     y = np.r_[np.ones(100, dtype=int), np.zeros(100, dtype=int)]
     return images, y
+
+
+def digits(test_size: float = 0.25, rng: np.random.Generator | int | None = 0, images: bool = False):
+    """scikit-learn's bundled 8x8 digits (1797 images, 10 classes), scaled to [0, 1], split.
+
+    Returns ``X_train, X_test, y_train, y_test`` with X of shape (N, 64) - or (N, 1, 8, 8)
+    (NCHW) with ``images=True`` - float64, and y of shape (N,) int. The split is stratified
+    and seeded.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    from .. import as_rng
+
+    data = load_digits()
+    X = data.data / 16.0                                              # (1797, 64) in [0, 1]
+    if images:
+        X = X.reshape(-1, 1, 8, 8)                                    # (N, 1, 8, 8)
+    seed = int(as_rng(rng).integers(2**31 - 1))
+    return train_test_split(X, data.target, test_size=test_size, stratify=data.target, random_state=seed)
