@@ -16,11 +16,12 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 # nbgrader calls the venv's `alembic` executable by name when it creates a gradebook.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab test release grade install install-test clean-venv
+.PHONY: help lab test e2e release grade install install-test clean-venv
 
 help:
 	@echo "make lab      - install (once) and start JupyterLab on course/  (LAB_ARGS=--no-browser for headless)"
 	@echo "make test     - install (once) with test pins and run the whole test suite"
+	@echo "make e2e      - browser tests: real JupyterLab in headless Chromium (needs /usr/bin/chromium)"
 	@echo "make release  - regenerate the student release course/ from solutions/ (nbgrader)"
 	@echo "make grade WEEK=week01_boosting - autograde autograder/submitted/*/WEEK, feedback, CSV"
 
@@ -43,8 +44,19 @@ install-test: $(VENV)/.installed-test
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --ServerApp.root_dir=course $(LAB_ARGS)
 
+# Offline: tests/offline/sitecustomize.py refuses non-loopback connections in every process
+# of the suite, Jupyter kernels included (tests/test_offline_guard.py proves it).
+OFFLINE := DLCOURSE_OFFLINE=1 PYTHONPATH=$(CURDIR)/tests/offline
+
+# pytest exits 5 when it collects no tests: not a failure of the course.
 test: $(VENV)/.installed-test
-	$(THREADS_1) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(THREADS_1) $(OFFLINE) $(BIN)/python -m pytest -n 2 --dist loadgroup --ignore=tests/e2e $(PYTEST_ARGS); \
+	status=$$?; [ $$status -eq 5 ] && { echo "pytest collected no tests"; status=0; }; exit $$status
+
+# Real JupyterLab + Debian's Chromium via Playwright; screenshots in artifacts/e2e/.
+e2e: $(VENV)/.installed-test
+	$(THREADS_1) $(BIN)/python -m pytest tests/e2e -p no:xdist $(PYTEST_ARGS); \
+	status=$$?; [ $$status -eq 5 ] && { echo "pytest collected no tests"; status=0; }; exit $$status
 
 # nbgrader reads autograder/nbgrader_config.py from its working directory, hence the cd.
 release: $(VENV)/.installed

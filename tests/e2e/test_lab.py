@@ -1,0 +1,178 @@
+"""What a student meets in JupyterLab: notebooks run, every widget renders and responds.
+
+Every widget builder of every week is exercised at least once: the solution notebooks are
+chosen by a greedy cover of the builders they call (not every notebook: CI budget). Each
+chosen notebook is Run All; then no cell may show an error or stderr, every course widget
+(an ``Explorer``: controls + a PNG image) must have drawn, and moving its first control must
+change the picture without an error message. One release notebook per week must load and run
+its first cells. A deliberately broken widget must be caught by the same checks.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "e2e"
+
+IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+EXPLORER = "xpath=ancestor::div[contains(@class, 'widget-vbox')][1]"
+
+
+def _widget_builders(nb_path: Path) -> set[str]:
+    """Names imported from a dlcourse ``*.widgets`` module and called in the notebook."""
+    nb = nbformat.read(str(nb_path), as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    imported = set()
+    for match in re.finditer(r"from dlcourse\.\w+\.widgets import ([\w, ()\n]+)", code):
+        imported |= {n.strip() for n in match.group(1).replace("(", "").replace(")", "").split(",") if n.strip()}
+    return {name for name in imported if re.search(rf"\b{name}\(", code)}
+
+
+def widget_cover() -> list[Path]:
+    """A small set of solution notebooks that together call every widget builder."""
+    builders = {p: _widget_builders(p) for p in sorted(ROOT.glob("solutions/week*/*.ipynb"))}
+    missing, chosen = set().union(*builders.values()), []
+    while missing:
+        best = max(builders, key=lambda p: len(builders[p] & missing))
+        chosen.append(best)
+        missing -= builders[best]
+    return chosen
+
+
+def run_all(page, lab, rel_path: str, timeout_s: float = 180) -> float:
+    start = time.time()
+    page.goto(lab.url(rel_path))
+    page.wait_for_selector(IDLE, timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_timeout(1000)
+    while page.locator(".jp-InputPrompt:has-text('[*]')").count():
+        assert time.time() - start < timeout_s, f"{rel_path}: still running after {timeout_s} s"
+        page.wait_for_timeout(500)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    return time.time() - start
+
+
+def cell_errors(page) -> list[str]:
+    return [t[:300] for t in page.locator(STDERR).all_inner_texts()]
+
+
+def _poke(container) -> str:
+    """Move the first control of a course widget; return what was moved."""
+    handle = container.locator(".noUi-handle").first
+    if handle.count():
+        handle.scroll_into_view_if_needed()
+        handle.click()
+        for _ in range(2):
+            handle.press("ArrowRight")
+        return "slider"
+    select = container.locator("select").first
+    if select.count():
+        options = select.locator("option").all_inner_texts()
+        select.select_option(index=1 if len(options) > 1 else 0)
+        return "dropdown"
+    box = container.locator("input[type=checkbox]").first
+    if box.count():
+        box.click()
+        return "checkbox"
+    container.locator("button").first.click()
+    return "button"
+
+
+def check_widgets(page, name: str) -> list[str]:
+    """Problems with the notebook's course widgets (empty list: all rendered and responded)."""
+    problems = []
+    if page.locator("text=Error displaying widget").count():
+        problems.append("'Error displaying widget' shown")
+    images = page.locator(".widget-image")
+    if images.count() == 0:
+        problems.append("no course widget rendered")
+    for i in range(images.count()):
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()
+        before = image.get_attribute("src") or ""
+        if not before.startswith(("data:image", "blob:")):
+            problems.append(f"widget {i}: no picture drawn")
+            continue
+        container = image.locator(EXPLORER)
+        moved = _poke(container)
+        deadline = time.time() + 15
+        while (image.get_attribute("src") or "") == before and time.time() < deadline:
+            page.wait_for_timeout(200)
+        if (image.get_attribute("src") or "") == before:
+            problems.append(f"widget {i}: moving its {moved} did not change the picture")
+        if container.locator("pre").count():
+            problems.append(f"widget {i}: shows an error: {container.locator('pre').first.inner_text()[:200]}")
+        if i == 0:
+            container.screenshot(path=str(SHOTS / f"{name}_widget0.png"))
+    return problems
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _shots_dir():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.mark.parametrize("nb_path", widget_cover(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_solution_notebook_runs_and_its_widgets_respond(page, lab, nb_path):
+    rel = str(nb_path.relative_to(ROOT))
+    seconds = run_all(page, lab, rel)
+    page.screenshot(path=str(SHOTS / f"{nb_path.parent.name}_{nb_path.stem}.png"))
+    errors = cell_errors(page)
+    assert not errors, f"{rel}: error/stderr outputs after Run All ({seconds:.0f} s): {errors[:3]}"
+    problems = check_widgets(page, f"{nb_path.parent.name}_{nb_path.stem}")
+    assert not problems, f"{rel}: {problems}"
+
+
+WEEK_RELEASES = [sorted(p.glob("*.ipynb"))[0] for p in sorted(ROOT.glob("course/week*")) if any(p.glob("*.ipynb"))]
+
+
+@pytest.mark.parametrize("nb_path", WEEK_RELEASES, ids=lambda p: p.parent.name)
+def test_release_notebook_loads_and_its_first_cells_run(page, lab, nb_path):
+    rel = str(nb_path.relative_to(ROOT))
+    page.goto(lab.url(rel))
+    page.wait_for_selector(IDLE, timeout=90_000)
+    page.locator(".jp-Cell").first.click()
+    for _ in range(3):                       # title, setup cell, first explanation
+        page.keyboard.press("Shift+Enter")
+    page.wait_for_timeout(1000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    for _ in range(3):                       # back to the top: JupyterLab only renders cells in view
+        page.keyboard.press("ArrowUp")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / f"{nb_path.parent.name}_release_{nb_path.stem}.png"))
+    assert page.locator(".jp-InputPrompt:has-text('[1]')").count() >= 1, "the setup cell did not run"
+    assert not cell_errors(page), f"{rel}: {cell_errors(page)}"
+
+
+BROKEN = '''
+import ipywidgets as W
+from dlcourse.widgetkit import Explorer
+
+def compute(a):
+    if a > 1:
+        raise ValueError("deliberately broken widget")
+    return {"a": a}
+
+def render(state, fig):
+    fig.add_subplot().plot([0, 1], [0, state["a"]])
+
+Explorer({"a": W.IntSlider(1, min=0, max=5)}, compute, render)
+'''
+
+
+def test_the_checks_catch_a_deliberately_broken_widget(page, lab):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BROKEN)], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    nbformat.write(nb, str(lab.root / "broken_widget.ipynb"))
+    run_all(page, lab, "broken_widget.ipynb")
+    problems = check_widgets(page, "broken_widget")
+    assert any("did not change the picture" in p for p in problems), problems
+    assert any("deliberately broken widget" in p for p in problems), problems
