@@ -16,12 +16,13 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 # nbgrader calls the venv's `alembic` executable by name when it creates a gradebook.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab test e2e release grade install install-test clean-venv
+.PHONY: help lab test e2e bench release grade install install-test clean-venv
 
 help:
 	@echo "make lab      - install (once) and start JupyterLab on course/  (LAB_ARGS=--no-browser for headless)"
 	@echo "make test     - install (once) with test pins and run the whole test suite"
 	@echo "make e2e      - browser tests: real JupyterLab in headless Chromium (needs /usr/bin/chromium)"
+	@echo "make bench    - measure notebooks, widgets, kernels and grading against the budgets; update README"
 	@echo "make release  - regenerate the student release course/ from solutions/ (nbgrader)"
 	@echo "make grade WEEK=week01_boosting - autograde autograder/submitted/*/WEEK, feedback, CSV"
 
@@ -57,6 +58,10 @@ test: $(VENV)/.installed-test
 e2e: $(VENV)/.installed-test
 	$(THREADS_1) $(BIN)/python -m pytest tests/e2e -p no:xdist $(PYTEST_ARGS); \
 	status=$$?; [ $$status -eq 5 ] && { echo "pytest collected no tests"; status=0; }; exit $$status
+
+# Reports to tests/benchmarks/reports/ (git-ignored) and README's "What it costs to run".
+bench: $(VENV)/.installed-test
+	$(OFFLINE) $(BIN)/python tests/benchmarks/bench.py --update-readme $(BENCH_ARGS)
 
 # nbgrader reads autograder/nbgrader_config.py from its working directory, hence the cd.
 release: $(VENV)/.installed

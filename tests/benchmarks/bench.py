@@ -1,0 +1,313 @@
+"""`make bench`: what the course costs to run, measured, against its budgets.
+
+    python tests/benchmarks/bench.py [--only notebooks,widgets,kernels,grading] [--submissions N]
+                                     [--update-readme]
+
+Sections (each row reports ✓/✗ against its budget; nothing here fails a build):
+- notebooks: every solution notebook executed once, in order, on all cores (nbclient; wall
+  time includes kernel start-up; peak RSS of the kernel process) - budget 60 s, 1.5 GB;
+- widgets: every widget builder of every week (``dlcourse.<topic>.widgets.__all__``), built
+  with its defaults; each control is visited once (a warm-up: first visits may fit and cache),
+  then ~20 timed control changes: median and p95 of ``Explorer.last_update_seconds`` (compute
+  + render + Agg draw + PNG) - budget 50 ms median;
+- kernels: NumPy reference kernels vs their torch counterparts on the same inputs
+  (tests/benchmarks/kernels.py), as a ratio measured in the same run;
+- grading: seconds per submission for N synthetic submissions of one week through nbgrader.
+
+The report (markdown + JSON, with date, CPU count and versions) goes to
+tests/benchmarks/reports/ (git-ignored); ``--update-readme`` rewrites README's
+"What it costs to run" table from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import pkgutil
+import statistics
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "notebooks"))
+REPORTS = ROOT / "tests" / "benchmarks" / "reports"
+NOTEBOOK_BUDGET_S, NOTEBOOK_BUDGET_MB, WIDGET_BUDGET_MS = 60.0, 1536.0, 50.0
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+# ---------------------------------------------------------------- notebooks
+def _peak_rss_of(pid: int, stop: threading.Event, out: list[float]) -> None:
+    import psutil
+
+    peak = 0
+    try:
+        proc = psutil.Process(pid)
+        while not stop.is_set():
+            rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+            peak = max(peak, rss)
+            time.sleep(0.05)
+    except psutil.Error:
+        pass
+    out.append(peak / 2**20)
+
+
+def bench_notebook(path: Path) -> dict:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(str(path), as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    peak: list[float] = []
+    stop = threading.Event()
+    with client.setup_kernel():
+        pid = client.km.provisioner.pid if client.km.provisioner else None
+        watcher = threading.Thread(target=_peak_rss_of, args=(pid, stop, peak), daemon=True)
+        watcher.start()
+        errors = 0
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+            errors += any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        stop.set()
+        watcher.join()
+    seconds = time.perf_counter() - start
+    rss = peak[0] if peak else float("nan")
+    ok = seconds <= NOTEBOOK_BUDGET_S and rss <= NOTEBOOK_BUDGET_MB and not errors
+    return {"notebook": str(path.relative_to(ROOT)), "seconds": round(seconds, 1), "peak_rss_mb": round(rss),
+            "errors": errors, "ok": ok}
+
+
+def section_notebooks() -> list[dict]:
+    rows = [bench_notebook(p) for p in sorted(ROOT.glob("solutions/week*/*.ipynb"))]
+    for row in rows:
+        print(f"  {row['notebook']:<55} {row['seconds']:>6.1f} s {row['peak_rss_mb']:>6} MB {_mark(row['ok'])}")
+    return rows
+
+
+# ---------------------------------------------------------------- widgets
+def _control_values(control) -> list:
+    """A walk over a control's values: ~10 positions of a slider, every option of a choice."""
+    import ipywidgets as W
+
+    if isinstance(control, (W.Dropdown, W.SelectionSlider, W.ToggleButtons, W.RadioButtons)):
+        return [value for _, value in control._options_full] if hasattr(control, "_options_full") else list(control.options)
+    if isinstance(control, W.Checkbox):
+        return [not control.value, control.value]
+    if isinstance(control, W.FloatLogSlider):
+        return list(control.base ** np.linspace(control.min, control.max, 8))
+    if hasattr(control, "min") and hasattr(control, "max"):
+        values = np.linspace(control.min, control.max, 10)
+        return [int(v) for v in values] if isinstance(control.value, int) else list(values)
+    if isinstance(control, (W.FloatText, W.IntText, W.BoundedFloatText)):
+        return [control.value + d for d in (1, -1, 2, 0)]
+    return []
+
+
+def bench_widget(builder) -> dict:
+    explorer = builder()
+    explorer.raise_errors = True
+    walks = {name: _control_values(c) for name, c in explorer.controls.items()}
+    first_visit = []
+    for name, values in walks.items():                 # warm-up: every value once (fits, caches, fonts)
+        original = explorer.controls[name].value
+        for value in values:
+            explorer.controls[name].value = value
+            first_visit.append(explorer.last_update_seconds)
+        explorer.controls[name].value = original
+    times = []
+    rng = np.random.default_rng(0)
+    names = [n for n, v in walks.items() if v]
+    while len(times) < 20 and names:
+        name = names[len(times) % len(names)]
+        values = walks[name]
+        value = values[rng.integers(len(values))]
+        if value == explorer.controls[name].value:
+            continue
+        explorer.controls[name].value = value
+        times.append(explorer.last_update_seconds * 1000)
+    median = statistics.median(times) if times else float("nan")
+    p95 = float(np.percentile(times, 95)) if times else float("nan")
+    return {"widget": f"{builder.__module__.split('.')[1]}.{builder.__name__}", "median_ms": round(median, 1),
+            "p95_ms": round(p95, 1), "slowest_first_visit_ms": round(max(first_visit, default=0) * 1000),
+            "ok": median <= WIDGET_BUDGET_MS}
+
+
+def widget_builders() -> list:
+    import dlcourse
+
+    builders = []
+    for info in pkgutil.iter_modules(dlcourse.__path__):
+        try:
+            module = importlib.import_module(f"dlcourse.{info.name}.widgets")
+        except ModuleNotFoundError:
+            continue
+        builders += [getattr(module, name) for name in getattr(module, "__all__", [])]
+    return builders
+
+
+def section_widgets() -> list[dict]:
+    from dlcourse.plotting import use_style
+
+    use_style()                                        # as the notebooks do
+    rows = []
+    for builder in widget_builders():
+        row = bench_widget(builder)
+        rows.append(row)
+        print(f"  {row['widget']:<40} median {row['median_ms']:>6.1f} ms  p95 {row['p95_ms']:>6.1f} ms  {_mark(row['ok'])}")
+    return rows
+
+
+# ---------------------------------------------------------------- kernels
+def section_kernels() -> list[dict]:
+    import kernels
+
+    rows = kernels.run()
+    for row in rows:
+        print(f"  {row['kernel']:<40} numpy {row['numpy_ms']:>7.2f} ms  torch {row['torch_ms']:>7.2f} ms  ratio {row['ratio']:.1f}")
+    return rows
+
+
+# ---------------------------------------------------------------- grading
+def section_grading(n_submissions: int, week: str = "week01_boosting") -> list[dict]:
+    import tempfile
+
+    from course_layout import SOLUTIONS, read
+    from nbgrader_run import clean_copy, make_course_copy, nbgrader
+    import nbformat
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_course_copy(Path(tmp) / "course", week)
+        nbgrader(root, "generate_assignment", week, "--force")
+        for i in range(n_submissions):
+            folder = root / "autograder" / "submitted" / f"student{i:03d}" / week
+            folder.mkdir(parents=True)
+            for path in sorted((SOLUTIONS / week).glob("*.ipynb")):
+                nbformat.write(clean_copy(read(path)), str(folder / path.name))
+        start = time.perf_counter()
+        nbgrader(root, "autograde", week)
+        seconds = time.perf_counter() - start
+    row = {"week": week, "submissions": n_submissions, "seconds": round(seconds, 1),
+           "seconds_per_submission": round(seconds / n_submissions, 1)}
+    print(f"  {week}: {n_submissions} submissions in {seconds:.0f} s = {row['seconds_per_submission']} s each (sequential nbgrader)")
+    return [row]
+
+
+# ---------------------------------------------------------------- report
+def versions() -> dict:
+    import matplotlib
+    import nbgrader
+    import sklearn
+
+    out = {"python": platform.python_version(), "numpy": np.__version__, "matplotlib": matplotlib.__version__,
+           "scikit-learn": sklearn.__version__, "nbgrader": nbgrader.__version__}
+    try:
+        import torch
+        out["torch"] = torch.__version__
+    except ImportError:
+        pass
+    return out
+
+
+def markdown(report: dict) -> str:
+    lines = [f"# dlcourse benchmark - {report['date']}", "",
+             f"{report['cpus']} CPUs, {report['machine']}; " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()), ""]
+    if report.get("notebooks"):
+        lines += ["| solution notebook | wall s | peak RSS MB | error cells | budget (60 s, 1.5 GB, no errors) |",
+                  "|---|---:|---:|---:|:---:|"]
+        lines += [f"| `{r['notebook']}` | {r['seconds']} | {r['peak_rss_mb']} | {r['errors']} | {_mark(r['ok'])} |"
+                  for r in report["notebooks"]]
+        total = sum(r["seconds"] for r in report["notebooks"])
+        lines += [f"| **course total** | **{total:.0f}** | | | |", ""]
+    if report.get("widgets"):
+        lines += ["| widget | median ms | p95 ms | slowest first visit ms | budget (50 ms median) |", "|---|---:|---:|---:|:---:|"]
+        lines += [f"| `{r['widget']}` | {r['median_ms']} | {r['p95_ms']} | {r['slowest_first_visit_ms']} | {_mark(r['ok'])} |"
+                  for r in report["widgets"]]
+        lines.append("")
+    if report.get("kernels"):
+        lines += ["| NumPy kernel vs torch | NumPy ms | torch ms | ratio |", "|---|---:|---:|---:|"]
+        lines += [f"| {r['kernel']} | {r['numpy_ms']} | {r['torch_ms']} | {r['ratio']} |" for r in report["kernels"]]
+        lines.append("")
+    if report.get("grading"):
+        lines += ["| autograding (nbgrader, sequential) | submissions | seconds | s / submission |", "|---|---:|---:|---:|"]
+        lines += [f"| {r['week']} | {r['submissions']} | {r['seconds']} | {r['seconds_per_submission']} |" for r in report["grading"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def update_readme(report: dict) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    rows = [f"Measured by `make bench` on {report['date'][:10]} ({report['cpus']} CPUs); budgets in brackets.", ""]
+    rows += ["| what | measured | budget |", "|---|---|---|"]
+    if report.get("notebooks"):
+        nbs = report["notebooks"]
+        slowest = max(nbs, key=lambda r: r["seconds"])
+        rows.append(f"| solution notebooks ({len(nbs)}) | {sum(r['seconds'] for r in nbs):.0f} s in total; slowest "
+                    f"`{Path(slowest['notebook']).name}` {slowest['seconds']} s; peak RSS ≤ {max(r['peak_rss_mb'] for r in nbs)} MB "
+                    f"| ≤ 60 s and ≤ 1.5 GB each {_mark(all(r['ok'] for r in nbs))} |")
+    if report.get("widgets"):
+        ws = report["widgets"]
+        worst = max(ws, key=lambda r: r["median_ms"])
+        rows.append(f"| widget update ({len(ws)} widgets) | median {min(r['median_ms'] for r in ws)}–{worst['median_ms']} ms "
+                    f"(slowest `{worst['widget']}`) | ≤ 50 ms median {_mark(all(r['ok'] for r in ws))} |")
+    if report.get("kernels"):
+        rows += [f"| {r['kernel']} | {r['ratio']}× torch | reported |" for r in report["kernels"]]
+    if report.get("grading"):
+        g = report["grading"][0]
+        rows.append(f"| autograding `{g['week']}` | {g['seconds_per_submission']} s per submission | reported |")
+    block = "\n".join([README_START, *rows, README_END])
+    if README_START in text:
+        text = text[:text.index(README_START)] + block + text[text.index(README_END) + len(README_END):]
+    else:
+        text += f"\n## What it costs to run\n\n{block}\n"
+    readme.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="notebooks,widgets,kernels,grading")
+    ap.add_argument("--submissions", type=int, default=3)
+    ap.add_argument("--update-readme", action="store_true")
+    args = ap.parse_args(argv)
+    sections = args.only.split(",")
+    report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+              "machine": platform.machine(), "versions": versions()}
+    t0 = time.perf_counter()
+    for name, run in (("notebooks", section_notebooks), ("widgets", section_widgets),
+                      ("kernels", section_kernels), ("grading", lambda: section_grading(args.submissions))):
+        if name in sections:
+            print(f"== {name}")
+            report[name] = run()
+    report["bench_seconds"] = round(time.perf_counter() - t0)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    stamp = report["date"][:19].replace(":", "")
+    md = markdown(report)
+    for path in (REPORTS / f"bench-{stamp}.md", REPORTS / "latest.md"):
+        path.write_text(md)
+    (REPORTS / "latest.json").write_text(json.dumps(report, indent=1))
+    print(md)
+    print(f"report: {REPORTS / 'latest.md'} ({report['bench_seconds']} s)")
+    if args.update_readme:
+        update_readme(report)
+        print("README.md: 'What it costs to run' updated")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""NumPy reference kernels timed against their torch counterparts on the same inputs.
+
+Each entry of ``KERNELS`` is ``(name, setup) -> (numpy_fn, torch_fn)``; both closures run one
+forward+backward (or one op) on identical float32 data. Later weeks add convolution etc.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def _best_ms(fn, repeats: int = 7) -> float:
+    fn()                                                  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1000 * min(times)
+
+
+def mlp_forward_backward(N: int = 512, sizes=(64, 128, 128, 10), dtype=np.float32):
+    """Week 02: the NumPy MLP's forward + manual backward vs torch autograd, same weights."""
+    import torch
+
+    from dlcourse.mlp.network import _init_mlp, _mlp_backward, _mlp_forward
+
+    rng = np.random.default_rng(0)
+    params = {k: v.astype(dtype) for k, v in _init_mlp(list(sizes), rng, scheme="he").items()}
+    X = rng.standard_normal((N, sizes[0])).astype(dtype)
+    y = rng.integers(0, sizes[-1], N)
+    Y = np.eye(sizes[-1], dtype=dtype)[y]
+
+    def numpy_step():
+        out, cache = _mlp_forward(params, X, activation="relu", output="softmax")
+        _mlp_backward(params, cache, Y, loss="cce")
+
+    tparams = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    tX, ty = torch.tensor(X), torch.tensor(y)
+    n_layers = len(sizes) - 1
+
+    def torch_step():
+        A = tX
+        for layer in range(1, n_layers + 1):
+            Z = A @ tparams[f"W{layer}"] + tparams[f"b{layer}"]
+            A = torch.relu(Z) if layer < n_layers else Z
+        loss = torch.nn.functional.cross_entropy(A, ty)
+        for p in tparams.values():
+            p.grad = None
+        loss.backward()
+
+    return numpy_step, torch_step
+
+
+KERNELS = {"MLP 64-128-128-10 fwd+bwd, N=512, float32 (week 02)": mlp_forward_backward}
+
+
+def run() -> list[dict]:
+    import torch
+
+    rows = []
+    for name, setup in KERNELS.items():
+        try:
+            numpy_fn, torch_fn = setup()
+        except ImportError as exc:                       # the week's reference is not there yet
+            rows.append({"kernel": name, "numpy_ms": float("nan"), "torch_ms": float("nan"), "ratio": f"n/a ({exc})"})
+            continue
+        t_np, t_torch = _best_ms(numpy_fn), _best_ms(torch_fn)
+        rows.append({"kernel": name, "numpy_ms": round(t_np, 2), "torch_ms": round(t_torch, 2),
+                     "ratio": round(t_np / t_torch, 1), "torch_threads": torch.get_num_threads()})
+    return rows
