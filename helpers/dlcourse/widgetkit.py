@@ -24,16 +24,34 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as W
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["Explorer", "figure_png"]
+__all__ = ["Explorer", "figure_png", "clear_artists"]
 
 
 def figure_png(fig: Figure, dpi: int = 72) -> bytes:
-    """Render ``fig`` to PNG bytes with the Agg canvas (fast zlib level: figures are small)."""
+    """Render ``fig`` to PNG bytes: one Agg draw, fast zlib level.
+
+    Bypasses ``savefig`` on purpose: with the course style's ``savefig.bbox = "tight"`` it
+    would draw the figure twice, and widget figures have a fixed layout anyway.
+    """
+    fig.set_dpi(dpi)
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
+    PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+        buf, format="png", compress_level=1)
     return buf.getvalue()
+
+
+def clear_artists(ax) -> None:
+    """Remove what was drawn on ``ax`` (not its ticks, labels or limits): cheap, unlike ``ax.cla()``."""
+    for artist in [*ax.lines, *ax.collections, *ax.images, *ax.patches, *ax.texts, *ax.tables, *ax.artists]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
 
 
 class Explorer:
@@ -43,7 +61,12 @@ class Explorer:
     ----------
     controls : name -> ipywidgets control; its ``.value`` is passed to ``compute`` as ``name=``.
     compute : ``(**params) -> state``.
-    render : ``(state, fig) -> None``; draws on a cleared figure.
+    render : ``(state, fig) -> None``; draws on a cleared figure, or - with ``layout`` - on
+        ``fig.axes`` emptied of their data artists.
+    layout : optional ``(fig) -> None`` that creates the axes once (``fig.subplots(...)``,
+        fixed labels, limits, spacing). Redraws then keep the axes and remove only what
+        ``render`` drew (lines, collections, images, patches, texts, legends): creating and
+        clearing axes is most of a redraw's cost in matplotlib, so prefer a layout.
     figsize : figure size in inches.
     buttons : label -> callback ``(explorer) -> None`` (e.g. "Next round" advancing a slider).
     title : optional HTML shown above the controls.
@@ -52,10 +75,12 @@ class Explorer:
     def __init__(self, controls: Mapping[str, W.Widget], compute: Callable[..., Any],
                  render: Callable[[Any, Figure], None], *, figsize: tuple[float, float] = (9, 4),
                  buttons: Mapping[str, Callable[["Explorer"], None]] | None = None,
-                 title: str | None = None, dpi: int = 72):
+                 title: str | None = None, dpi: int = 72, layout: Callable[[Figure], None] | None = None):
         self.controls = dict(controls)
-        self.compute, self.render, self.dpi = compute, render, dpi
+        self.compute, self.render, self.dpi, self.layout = compute, render, dpi, layout
         self.fig = Figure(figsize=figsize)  # no layout engine: it would double the redraw time
+        if layout is not None:
+            layout(self.fig)
         self.image = W.Image(format="png")
         self.message = W.HTML()
         self.state: Any = None
@@ -68,6 +93,8 @@ class Explorer:
             self.buttons[label] = button
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
+            if getattr(control, "description", "") and hasattr(control, "style"):
+                control.style.description_width = "initial"  # show labels in full, not "n_estimat..."
         rows = [W.HTML(title)] if title else []
         rows.append(W.HBox(list(self.controls.values())[:3]))
         if len(self.controls) > 3:
@@ -87,7 +114,11 @@ class Explorer:
     def _update(self) -> None:
         start = time.perf_counter()
         self.state = self.compute(**self.params())
-        self.fig.clear()
+        if self.layout is None:
+            self.fig.clear()
+        else:
+            for ax in self.fig.axes:
+                clear_artists(ax)
         self.render(self.state, self.fig)
         self.image.value = figure_png(self.fig, self.dpi)
         self.last_update_seconds = time.perf_counter() - start

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, GradientBoostingRegressor
 from sklearn.tree import DecisionTreeClassifier
 
-from dlcourse.boosting import sklearn_weak_learner, widgets
-from dlcourse.boosting.plots import TableArtist
+from dlcourse.boosting import sklearn_weak_learner, staged, widgets
+from dlcourse.boosting.haar import HAAR_KINDS, haar_rectangles, haar_split
+from dlcourse.boosting.plots import StaticLayer, TableArtist, plot_haar_feature
 from dlcourse.data import ADABOOST_TOY_MISTAKES, adaboost_toy, lfw_faces, two_moons
+from dlcourse.widgetkit import figure_png
 
 
 def _built(builder, **kwargs):
@@ -33,6 +37,47 @@ def _table(explorer) -> TableArtist:
 def test_module_exports_the_five_builders():
     assert sorted(widgets.__all__) == sorted(["adaboost_stepper", "bagging_vs_boosting",
                                               "gradient_boosting_1d", "ml2_grade_table", "haar_explorer"])
+
+
+# ------------------------------------------------------------------ every widget: layout once, redraw data
+def _drawn(fig: Figure) -> list:
+    """Per axes: what render drew (counts by kind) and the title; plus what the figure owns."""
+    per_axes = [(len(ax.lines), len(ax.collections), len(ax.images), len(ax.patches), len(ax.texts),
+                 len(ax.artists), ax.get_legend() is None, ax.get_title()) for ax in fig.axes]
+    return [per_axes, len(fig.legends), len(fig.texts), [type(a).__name__ for a in fig.artists]]
+
+
+def _wiggle(explorer) -> None:
+    """Move every control away and back: each update replaces the last state's artists."""
+    for control in explorer.controls.values():
+        value = control.value
+        if isinstance(value, bool):
+            control.value = not value
+        elif hasattr(control, "options"):
+            options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+            control.value = options[(options.index(value) + 1) % len(options)]
+        else:
+            control.value = type(value)(getattr(control, "max", value + 1))
+        control.value = value
+
+
+@pytest.mark.parametrize("builder, kwargs", [
+    (widgets.adaboost_stepper, {}), (widgets.bagging_vs_boosting, {"n_max": 12}),
+    (widgets.gradient_boosting_1d, {"n_max": 12}), (widgets.ml2_grade_table, {}), (widgets.haar_explorer, {}),
+])
+def test_redraws_leave_nothing_stale(builder, kwargs):
+    explorer = _built(builder, **kwargs)
+    _wiggle(explorer)
+    after_updates = _drawn(explorer.fig)
+    fresh = Figure(figsize=explorer.fig.get_size_inches())      # render is pure: a laid-out figure suffices
+    explorer.layout(fresh)
+    explorer.render(explorer.state, fresh)
+    assert after_updates == _drawn(fresh)
+    assert all(ax.get_legend() is None for ax in explorer.fig.axes)
+    frozen = [a for layer in explorer.fig.artists if isinstance(layer, StaticLayer) for a in layer.frozen]
+    assert all(a in frozen for a in [*explorer.fig.texts, *explorer.fig.legends])   # drawn once, never again
+    assert sum(isinstance(a, StaticLayer) for a in explorer.fig.artists) == len(explorer.fig.artists)
+    figure_png(fresh)                                              # and it draws
 
 
 # ------------------------------------------------------------------ W1.1 AdaBoost stepper
@@ -61,7 +106,7 @@ def test_stepper_marker_area_follows_the_weights(stepper):
     ratio = sizes / stepper.state["D"]
     np.testing.assert_allclose(ratio, ratio[0])                  # area proportional to D_3(i)
     assert sizes[5] / sizes[0] == pytest.approx((1 / 6) / (1 / 22))
-    assert len(stepper.fig.axes) == 2
+    assert len(stepper.fig.axes) == 3                             # points, regions, the D_t table
 
 
 def test_stepper_draws_the_lecture_weights_table(stepper):
@@ -173,6 +218,54 @@ def test_new_noise_or_depth_refits_and_reports_the_time(bagboost):
     bagboost.controls["noise"].value = 0.3                          # back: a cache hit
     bagboost.controls["boost_depth"].value = 1
     assert bagboost.state["fit_seconds"] == 0.0
+
+
+class TinyBagging:
+    """The notebook's BaggingClassifierScratch contract, written independently: bootstrap, hard vote."""
+
+    calls: list = []
+
+    def __init__(self, base_factory, n_estimators=25, random_state=None):
+        self.base_factory, self.n_estimators, self.random_state = base_factory, n_estimators, random_state
+        TinyBagging.calls.append((n_estimators, random_state))
+
+    def fit(self, X, y):
+        rng = np.random.default_rng(self.random_state)
+        self.estimators_samples_ = [rng.integers(0, len(y), len(y)) for _ in range(self.n_estimators)]
+        self.estimators_ = [self.base_factory().fit(X[i], y[i]) for i in self.estimators_samples_]
+        self.oob_score_ = 0.0
+        return self
+
+    def predict(self, X):
+        return (np.mean([e.predict(X) for e in self.estimators_], axis=0) > 0.5).astype(int)
+
+
+def test_bagging_side_runs_the_students_class():
+    TinyBagging.calls.clear()
+    explorer = _built(widgets.bagging_vs_boosting, n_max=15, bagging_factory=TinyBagging)
+    assert TinyBagging.calls == [(15, 0)]
+    d = explorer.state["data"]
+    oracle = TinyBagging(lambda: DecisionTreeClassifier(max_depth=None, random_state=0), 15, random_state=0)
+    oracle.fit(d["X_train"], d["y_train"])
+    explorer.controls["n_estimators"].value = 15
+    assert explorer.state["bag_test_error"] == pytest.approx(np.mean(oracle.predict(d["X_test"]) != d["y_test"]))
+    explorer.controls["n_estimators"].value = 4                     # the vote of the first 4 trees only
+    oracle.estimators_ = oracle.estimators_[:4]
+    assert explorer.state["bag_test_error"] == pytest.approx(np.mean(oracle.predict(d["X_test"]) != d["y_test"]))
+    assert set(np.unique(explorer.state["bag_scores"])) <= {-1.0, -0.5, 0.0, 0.5, 1.0}   # votes out of 4
+
+
+def test_a_bagging_class_without_estimators_gets_a_readable_message():
+    class NoEstimators(TinyBagging):
+        def fit(self, X, y):
+            return self
+    explorer = widgets.bagging_vs_boosting(n_max=5, bagging_factory=NoEstimators)
+    assert "estimators_ must hold n_estimators=5" in explorer.message.value
+
+
+def test_staged_mean_is_the_running_vote():
+    votes = np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0]])          # (M, N)
+    np.testing.assert_allclose(staged.staged_mean(votes), [[1, 0], [0.5, 0], [2 / 3, 1 / 3]])
 
 
 # ------------------------------------------------------------------ W1.3 1-D gradient boosting
@@ -310,6 +403,23 @@ def test_haar_image_changes_with_the_feature(haar):
     haar.controls["kind"].value = "4"
     assert haar.image.value != before
     assert len(haar.fig.axes) == 2
+
+
+@pytest.mark.parametrize("kind", HAAR_KINDS)
+def test_haar_split_matches_the_rectangles(kind):
+    rows, cols = haar_split(kind)
+    assert len(haar_rectangles(kind, 0, 0, 6 * rows, 6 * cols)) == rows * cols
+
+
+def test_haar_overlay_keeps_the_face_visible():
+    fig = Figure()
+    ax = fig.add_subplot()
+    plot_haar_feature(ax, np.zeros((25, 25)), ("2h", 2, 2, 10, 10))
+    faces = [p.get_facecolor() for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(faces) == 2 and all(f[3] <= 0.35 for f in faces)
+    assert len({p.get_edgecolor() for p in ax.patches}) == 2     # grey and white told apart by outline
+    plot_haar_feature(ax, np.zeros((25, 25)), ("2h", 2, 2, 10, 10), fill_alpha=0)
+    assert not any(p.get_fill() for p in ax.patches[2:])          # outlines only
 
 
 def test_haar_explorer_runs_the_students_integral_image():

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import as_rng
 
-__all__ = ["HAAR_KINDS", "haar_rectangles", "random_haar_features", "haar_feature_matrix"]
+__all__ = ["HAAR_KINDS", "haar_split", "haar_rectangles", "random_haar_features", "haar_feature_matrix"]
 
 HaarKind = Literal["2h", "2v", "3h", "4"]
 HAAR_KINDS: tuple[str, ...] = ("2h", "2v", "3h", "4")
@@ -38,6 +38,16 @@ def _integral_image(img: np.ndarray) -> np.ndarray:
 def _rect_sum(ii: np.ndarray, r: int, c: int, h: int, w: int) -> float:
     """Sum of img[r:r+h, c:c+w] from the padded integral image."""
     return float(ii[r + h, c + w] - ii[r, c + w] - ii[r + h, c] + ii[r, c])
+
+
+def haar_split(kind: HaarKind) -> tuple[int, int]:
+    """The (rows, cols) grid of sub-rectangles a feature of ``kind`` splits into: '3h' -> (1, 3).
+
+    A feature's height must be a multiple of rows and its width a multiple of cols.
+    """
+    if kind not in _SPLITS:
+        raise ValueError(f"unknown Haar feature kind {kind!r}; expected one of {HAAR_KINDS}")
+    return _SPLITS[kind]
 
 
 def haar_rectangles(kind: HaarKind, r: int, c: int, h: int, w: int) -> list[tuple[int, int, int, int, int]]:

@@ -14,19 +14,22 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox, IdentityTransform, ScaledTranslation
 
 from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
 from .haar import haar_rectangles
 
-__all__ = ["make_grid", "class_legend", "plot_weighted_points", "plot_stump", "plot_decision_regions",
-           "plot_text_table", "add_text_table", "TableArtist", "weights_table_cells", "plot_weights_table",
-           "plot_haar_feature", "plot_class_histograms", "plot_staged_errors", "plot_1d_fit"]
+__all__ = ["make_grid", "class_handles", "class_legend", "style_handles", "pinned_legend", "plot_weighted_points",
+           "plot_stump", "plot_decision_regions", "plot_text_table", "add_text_table", "TableArtist",
+           "StaticLayer", "freeze_static", "weights_table_cells", "plot_weights_table", "plot_haar_feature",
+           "plot_class_histograms", "plot_staged_errors", "plot_1d_fit"]
 
 # Behind highlighted table cells: the palette's yellow, 60 % washed out towards white.
 HIGHLIGHT = tuple(1 - 0.4 * (1 - c) for c in mcolors.to_rgb(PALETTE["yellow"]))
@@ -38,12 +41,34 @@ def _class_index(y: np.ndarray) -> np.ndarray:
     return (y > 0).astype(int) if y.min() < 0 else y.astype(int)
 
 
+def class_handles(names: Sequence[str] = ("−1", "+1"), patch: bool = False) -> list[Artist]:
+    """Legend entries for classes in CLASS_COLORS order: round markers, or (``patch``)
+    filled squares as :func:`plot_class_histograms` draws them."""
+    if patch:
+        return [Patch(facecolor=mcolors.to_rgba(CLASS_COLORS[k], 0.6), edgecolor=CLASS_COLORS[k], label=n)
+                for k, n in enumerate(names)]
+    return [Line2D([], [], ls="", marker="o", mfc=CLASS_COLORS[k], mec="k", mew=0.5, label=n)
+            for k, n in enumerate(names)]
+
+
 def class_legend(ax: Axes, names: Sequence[str] = ("−1", "+1"), loc: str = "upper right") -> Axes:
     """A legend with one round marker per class, in CLASS_COLORS order."""
-    handles = [Line2D([], [], ls="", marker="o", mfc=CLASS_COLORS[k], mec="k", mew=0.5, label=n)
-               for k, n in enumerate(names)]
-    ax.legend(handles=handles, loc=loc, fontsize=8, handletextpad=0.2, borderaxespad=0.2)
+    ax.legend(handles=class_handles(names), loc=loc, fontsize=8, handletextpad=0.2, borderaxespad=0.2)
     return ax
+
+
+def style_handles(styles: Mapping[str, dict]) -> list[Line2D]:
+    """Legend entries for lines not drawn yet: label -> Line2D kwargs (as ``styles`` elsewhere here)."""
+    return [Line2D([], [], label=label, **{"lw": 1.5, **style}) for label, style in styles.items()]
+
+
+def pinned_legend(ax: Axes, handles: Sequence[Artist], loc: str = "upper right", **kwargs) -> Legend:
+    """A legend placed in ``ax`` at ``loc`` but owned by its figure, so it survives
+    :func:`dlcourse.widgetkit.clear_artists`: a widget layout draws it once (from
+    :func:`class_handles` / :func:`style_handles`) instead of on every redraw."""
+    kwargs = {"fontsize": 8, "borderaxespad": 0.3, **kwargs}
+    return ax.get_figure().legend(handles=list(handles), loc=loc, bbox_to_anchor=(0, 0, 1, 1),
+                                  bbox_transform=ax.transAxes, **kwargs)
 
 
 def make_grid(X: np.ndarray, n: int = 80, pad: float = 0.5) -> tuple[np.ndarray, tuple[float, float, float, float]]:
@@ -229,16 +254,76 @@ class TableArtist(Artist):
         gc.restore()
 
 
+class StaticLayer(Artist):
+    """Artists that look the same in every frame, drawn once into a cached bitmap and pasted.
+
+    Text is what matplotlib draws slowest (every glyph is rasterised on every draw), and a
+    widget's fixed tick labels, axis labels and legends never change. The ``artists`` given
+    are taken out of the normal draw (``set_animated(True)``: Figure and Axes skip them) and
+    drawn here into a transparent RGBA bitmap, cached per canvas size and dpi; ``invalidate``
+    forces a fresh one. ``backgrounds`` are (Axes, facecolor) pairs: the Axes' own patch is
+    made transparent and the colour drawn here instead. Set up by :func:`freeze_static`.
+    """
+
+    def __init__(self, artists: Sequence[Artist], backgrounds: Sequence[tuple[Axes, str]] = (), zorder: float = 0):
+        super().__init__()
+        self.set_zorder(zorder)
+        self.frozen = list(artists)
+        self.backgrounds = [Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=color, edgecolor="none")
+                            for ax, color in backgrounds]
+        for ax, _ in backgrounds:
+            ax.patch.set_facecolor("none")
+        for artist in self.frozen:
+            artist.set_animated(True)
+        self._key, self._rgba = None, None
+
+    def invalidate(self) -> None:
+        self._key = None
+        self.stale = True
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible():
+            return
+        key = (renderer.width, renderer.height, renderer.dpi)
+        if key != self._key:
+            offscreen = RendererAgg(renderer.width, renderer.height, renderer.dpi)      # transparent
+            for artist in [*self.backgrounds, *self.frozen]:
+                artist.draw(offscreen)
+            self._rgba = np.asarray(offscreen.buffer_rgba())[::-1].copy()          # (H, W, 4), rows bottom-up
+            self._key = key
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, 0, 0, self._rgba)
+        gc.restore()
+
+
+def freeze_static(fig: Figure, static_axis: Sequence[Axis] = ()) -> tuple[StaticLayer, StaticLayer]:
+    """Draw what never changes in a widget figure from two cached bitmaps (see :class:`StaticLayer`).
+
+    Below every Axes: their backgrounds and the ``static_axis`` objects (ticks, tick labels,
+    grid lines, axis label) - only those whose limits and ticks are fixed in the layout.
+    Above them: every figure legend (:func:`pinned_legend`) and figure text (fixed labels
+    the layout placed with ``fig.text``). Call it last in a layout.
+    """
+    backgrounds = [(ax, ax.patch.get_facecolor()) for ax in fig.axes if ax.axison and ax.get_frame_on()]
+    below = StaticLayer(static_axis, backgrounds, zorder=-100)
+    above = StaticLayer([*fig.legends, *fig.texts], zorder=100)
+    fig.add_artist(below)
+    fig.add_artist(above)
+    return below, above
+
+
 def plot_text_table(ax: Axes, cells: Sequence[Sequence[str]], col_labels: Sequence[str],
                     highlight: set[tuple[int, int]] = frozenset(), bold: set[tuple[int, int]] = frozenset(),
-                    fontsize: float = 9) -> Axes:
-    """A table of strings filling ``ax``; ``highlight`` / ``bold`` hold (row, col) data cells.
+                    fontsize: float = 9, rect: tuple[float, float, float, float] = (0, 0, 1, 1)) -> Axes:
+    """A table of strings filling ``rect`` (left, bottom, width, height in axes fractions;
+    default all of ``ax``); ``highlight`` / ``bold`` hold (row, col) data cells.
 
     Row 0 is the first data row (the bold header is separate). Highlighted cells get a pale
     yellow background. The table is a :class:`TableArtist` (``ax.artists[-1]``).
     """
     ax.set_axis_off()
-    table = TableArtist([list(map(str, r)) for r in cells], list(col_labels), set(highlight), set(bold), fontsize)
+    table = TableArtist([list(map(str, r)) for r in cells], list(col_labels), set(highlight), set(bold),
+                        fontsize, rect)
     table.set_transform(ax.transAxes)
     ax.add_artist(table)
     return ax
@@ -279,17 +364,21 @@ def plot_weights_table(ax: Axes, D_history: np.ndarray, wrong: np.ndarray | None
     return plot_text_table(ax, cells, labels, highlight=marked, fontsize=9 if len(labels) <= 7 else 8)
 
 
-def plot_haar_feature(ax: Axes, image: np.ndarray, feature: tuple[str, int, int, int, int]) -> Axes:
+def plot_haar_feature(ax: Axes, image: np.ndarray, feature: tuple[str, int, int, int, int],
+                      fill_alpha: float = 0.35) -> Axes:
     """Show ``image`` (H, W) in grey with a Haar feature's white and grey rectangles on top.
 
     ``feature = (kind, r, c, h, w)`` as in :func:`dlcourse.boosting.haar_rectangles`; a
-    rectangle's value counts with sign +1 (grey) or -1 (white).
+    rectangle's value counts with sign +1 (grey, outlined orange) or -1 (white, outlined
+    blue). ``fill_alpha`` is the fill's opacity: low enough that the face shows through;
+    0 draws the outlines only.
     """
     ax.imshow(image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     for sign, r, c, h, w in haar_rectangles(*feature):
-        face = "0.25" if sign > 0 else "white"
-        ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, facecolor=face, alpha=0.6,
-                               edgecolor=PALETTE["orange"], linewidth=1.5))
+        face = mcolors.to_rgba("0.25" if sign > 0 else "white", fill_alpha)
+        edge = PALETTE["orange"] if sign > 0 else PALETTE["blue"]
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), w, h, facecolor=face, fill=fill_alpha > 0,
+                               edgecolor=edge, linewidth=2))
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
@@ -297,24 +386,38 @@ def plot_haar_feature(ax: Axes, image: np.ndarray, feature: tuple[str, int, int,
 
 
 def plot_class_histograms(ax: Axes, values: np.ndarray, y: np.ndarray, names: Sequence[str] = ("0", "1"),
-                          bins: int = 30) -> Axes:
-    """Overlaid histograms of ``values`` (N,) per class of ``y`` (N,), shared bin edges."""
+                          bins: int = 30, legend: bool = True, headroom: float | None = None) -> Axes:
+    """Overlaid histograms of ``values`` (N,) per class of ``y`` (N,), shared bin edges.
+
+    Each class is one filled step outline (``ax.collections``: cheap to add and redraw).
+    ``legend=False`` when the axes already has one (``class_handles(names, patch=True)``).
+    ``headroom`` fixes the limits to the bins (x, 5 % margins) and to (0, headroom x the
+    tallest bin) (y) - what a widget needs, whose old artists would leave autoscaling stale.
+    """
     values, cls = np.asarray(values, float), _class_index(y)
     lo, hi = values.min(), values.max()
     edges = np.linspace(lo, hi if hi > lo else lo + 1.0, bins + 1)        # (bins+1,)
+    counts = np.stack([np.histogram(values[cls == k], edges)[0] for k in range(len(names))])  # (K, bins)
     for k, name in enumerate(names):
-        ax.hist(values[cls == k], bins=edges, color=CLASS_COLORS[k], alpha=0.6, label=name,
-                histtype="stepfilled", edgecolor=CLASS_COLORS[k], linewidth=1.2)   # one patch: fast
-    ax.legend(fontsize=9)
+        ax.fill_between(edges, np.r_[counts[k], counts[k, -1]], step="post", color=CLASS_COLORS[k],
+                        alpha=0.6, label=name, edgecolor=CLASS_COLORS[k], linewidth=1.2)
+    if headroom is not None:
+        pad = 0.05 * (edges[-1] - edges[0])
+        ax.set_xlim(edges[0] - pad, edges[-1] + pad)
+        ax.set_ylim(0, headroom * max(int(counts.max()), 1))
+    if legend:
+        ax.legend(fontsize=9)
     return ax
 
 
 def plot_staged_errors(ax: Axes, curves: Mapping[str, np.ndarray], current: int | None = None,
-                       styles: Mapping[str, dict] | None = None, ylabel: str = "error") -> Axes:
+                       styles: Mapping[str, dict] | None = None, ylabel: str = "error",
+                       xlabel: str = "number of estimators", legend: bool = True) -> Axes:
     """Error (or loss) against the number of stages 1..M, one line per entry of ``curves``.
 
     ``curves`` : label -> (M,) values at stages 1..M. ``styles`` : label -> Line2D kwargs.
-    ``current`` : a stage to mark with a vertical line.
+    ``current`` : a stage to mark with a vertical line. ``legend=False`` when the axes
+    already has one (e.g. :func:`pinned_legend` with ``style_handles(styles)``).
     """
     styles = styles or {}
     for k, (label, values) in enumerate(curves.items()):
@@ -322,9 +425,10 @@ def plot_staged_errors(ax: Axes, curves: Mapping[str, np.ndarray], current: int 
         ax.plot(np.arange(1, len(values) + 1), values, label=label, **style)
     if current is not None:
         ax.axvline(current, color=PALETTE["black"], lw=1, ls=":")
-    ax.set_xlabel("number of estimators")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
+    if legend:
+        ax.legend(fontsize=8)
     return ax
 
 

@@ -1,7 +1,13 @@
 """Week 01 widgets (W1.1-W1.5): the only module of :mod:`dlcourse.boosting` that imports ipywidgets.
 
-Each widget is a module-level pure ``compute_*`` (precomputed fits + control values -> state
-dict) and ``render_*`` (state, figure) pair, bound to controls by :class:`~dlcourse.widgetkit.Explorer`.
+Each widget is three module-level functions bound to controls by :class:`~dlcourse.widgetkit.Explorer`:
+
+* ``_layout_*(fig)`` creates the axes once, with everything that never changes (labels,
+  ticks, fixed limits, legends drawn from proxy handles);
+* ``compute_*`` turns precomputed fits (:mod:`.staged`) and control values into a state dict;
+* ``render_*(state, fig)`` adds the state's data artists and titles to ``fig.axes``, which
+  the Explorer has emptied of the previous state's (it keeps axes, ticks and legends).
+
 Builders fit what is expensive when built (or on the first use of a setting, then cached),
 so a control change only indexes arrays and redraws. Where a widget shows something the
 students implement, the builder takes their function, with the reference as default.
@@ -10,29 +16,28 @@ students implement, the builder takes their function, with the reference as defa
 from __future__ import annotations
 
 import functools
-import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 
 import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
-from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier
-from sklearn.tree import DecisionTreeClassifier
+from matplotlib.transforms import ScaledTranslation
 
-from .. import as_rng
-from ..data import adaboost_toy, lfw_faces, ml2_grades, noisy_sine, two_moons
+from ..data import adaboost_toy, lfw_faces, ml2_grades
 from ..plotting import PALETTE
 from ..widgetkit import Explorer
 from . import plots
-from .adaboost import _AdaBoost
 from .gradient_boosting import _gb_fixed_partitions, _GradientBoostingRegressor
-from .haar import _SPLITS, HAAR_KINDS, haar_feature_matrix
-from .stump import Stump, _fit_stump
+from .haar import HAAR_KINDS, haar_feature_matrix
+from .staged import (FitCache, fit_adaboost, fit_bagging, fit_gradient_boosting, moons_split,
+                     precompute_adaboost, sine_data, snap_haar_feature, stump_geometry)
+from .stump import _fit_stump
 
 __all__ = ["adaboost_stepper", "bagging_vs_boosting", "gradient_boosting_1d", "ml2_grade_table",
            "haar_explorer"]
 
 _TABLE_ROUNDS, _TABLE_SAMPLES = 10, 12   # the D_t table lists at most this many rounds / samples
+_NUMBERED = 20                           # the stepper numbers the points of sets up to this size
 SLIDE_ALPHA3 = 0.7378  # the slide's (wrong) alpha_3; the correct value is 1/2 ln(19/3) = 0.9229
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -42,64 +47,14 @@ def _sub(n: int) -> str:
     return str(n).translate(_SUB)
 
 
-class _FitCache:
-    """Fits keyed by their settings; the oldest is dropped beyond ``max_size`` (bounded memory)."""
-
-    def __init__(self, max_size: int = 16):
-        self.max_size, self.store = max_size, {}
-
-    def get(self, key: Hashable, fit: Callable[[], dict]) -> tuple[dict, float]:
-        """The cached fit for ``key`` (fitting it on a miss) and the seconds spent fitting."""
-        if key in self.store:
-            return self.store[key], 0.0
-        start = time.perf_counter()
-        self.store[key] = fit()
-        while len(self.store) > self.max_size:
-            self.store.pop(next(iter(self.store)))
-        return self.store[key], time.perf_counter() - start
+def _stage_xlim(n_max: int) -> tuple[float, float]:
+    """x limits for curves over stages 1..n_max: matplotlib's default 5 % margins, fixed."""
+    pad = max(0.05 * (n_max - 1), 0.5)
+    return 1 - pad, n_max + pad
 
 
 # --------------------------------------------------------------------------- W1.1 AdaBoost stepper
-def _checked_weak_learner(fit_stump: Callable, n: int) -> Callable:
-    """Wrap a student's ``fit_stump`` so a wrong return value fails with a readable message."""
-    def fit_weak(X, y, w):
-        model = fit_stump(X, y, w)
-        if not hasattr(model, "predict"):
-            raise TypeError(f"fit_stump must return an object with .predict(X), got {type(model).__name__}")
-        h = np.asarray(model.predict(X))
-        if h.shape != (n,) or not np.isin(h, (-1, 1)).all():
-            raise ValueError(f"stump.predict(X) must return shape ({n},) with values in {{-1, +1}}, "
-                             f"got shape {h.shape} and values {np.unique(h)[:5]}")
-        return model
-    return fit_weak
-
-
-def _stump_geometry(model, X: np.ndarray) -> Stump | None:
-    """(feature, threshold, polarity) of a 2-D stump for drawing, or None if it has none."""
-    if all(hasattr(model, a) for a in ("feature", "threshold", "polarity")):
-        return Stump(int(model.feature), float(model.threshold), int(model.polarity), np.nan)
-    tree = getattr(model, "tree_", None)               # a scikit-learn depth-1 tree
-    if tree is None or tree.node_count != 3:
-        return None
-    f, t = int(tree.feature[0]), float(tree.threshold[0])
-    probe = X[:1].astype(float).copy()
-    probe[0, f] = t - 1e-9
-    return Stump(f, t, int(model.predict(probe)[0]), np.nan)
-
-
-def precompute_adaboost(X: np.ndarray, y: np.ndarray, fit_stump: Callable, n_rounds: int,
-                        grid_n: int = 80) -> dict:
-    """Run every AdaBoost round once; keep each stump's predictions on the data and a grid."""
-    model = _AdaBoost(n_rounds, fit_weak=_checked_weak_learner(fit_stump, len(y))).fit(X, y)
-    grid, extent = plots.make_grid(X, n=grid_n, pad=1.0)                       # (G, 2)
-    return {"X": X, "y": y, "extent": extent, "learners": model.learners_,
-            "alphas": np.asarray(model.alphas_), "errors": np.asarray(model.errors_),
-            "weights": model.weights_,                                          # (T+1, N)
-            "h_train": np.stack([m.predict(X) for m in model.learners_]),      # (T, N)
-            "h_grid": np.stack([m.predict(grid) for m in model.learners_])}    # (T, G)
-
-
-def compute_adaboost_stepper(run: dict, t: int, use_typo: bool) -> dict:
+def compute_adaboost_stepper(run: dict, extent: tuple, t: int, use_typo: bool) -> dict:
     """State after round t (1-based); ``use_typo`` replaces alpha_3 by the slide's 0.7378."""
     alphas = run["alphas"][:t].copy()                                           # (t,)
     typo = bool(use_typo and t >= 3)
@@ -111,29 +66,42 @@ def compute_adaboost_stepper(run: dict, t: int, use_typo: bool) -> dict:
     return {"t": t, "typo": typo, "alphas": alphas, "alpha_t": float(alphas[-1]),
             "eps_t": float(run["errors"][t - 1]), "D": run["weights"][t - 1],
             "D_history": run["weights"][:t], "wrong": run["h_train"][:t] != run["y"],
-            "stump": _stump_geometry(run["learners"][t - 1], run["X"]), "X": run["X"], "y": run["y"],
+            "stump": stump_geometry(run["learners"][t - 1], run["X"]), "X": run["X"], "y": run["y"],
             "train_pred": y_hat, "train_error": float(np.mean(y_hat != run["y"])),
-            "grid_scores": grid_score, "extent": run["extent"],
+            "grid_scores": grid_score, "extent": extent,
             "grid_flipped": float(np.mean((grid_score >= 0) != (true_grid >= 0)))}
 
 
-def render_adaboost_stepper(state: dict, fig: Figure) -> None:
+def _layout_adaboost_stepper(fig: Figure, X: np.ndarray, extent: tuple[float, float, float, float]) -> None:
+    """Points with the current stump | the ensemble's regions | the D_t table (an axes of its own)."""
     gs = fig.add_gridspec(1, 2, left=0.035, right=0.65, bottom=0.07, top=0.84, wspace=0.1)
     ax_pts, ax_reg = fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[0, 1])
-    t, (x0, x1, y0, y1), X, y = state["t"], state["extent"], state["X"], state["y"]
-    small = len(y) <= 20                                  # the toy set: big markers, numbered
-    plots.plot_weighted_points(ax_pts, X, y, state["D"], base_area=90 if small else 20, annotate=small)
-    if state["stump"] is not None:
-        plots.plot_stump(ax_pts, state["stump"], (x0, x1), (y0, y1))
+    fig.add_axes((0.67, 0.07, 0.32, 0.77)).set_axis_off()
+    x0, x1, y0, y1 = extent
     ax_pts.set(xlim=(x0, x1), ylim=(y0, y1))
     ax_pts.locator_params(nbins=3)        # every tick label costs ~0.5 ms to draw
+    if len(X) <= _NUMBERED:               # sample numbers 5 and 4 points up-right of each (fixed) point
+        shift = ax_pts.transData + ScaledTranslation(5 / 72, 4 / 72, fig.dpi_scale_trans)
+        for i, (a, b) in enumerate(X):
+            fig.text(a, b, str(i + 1), fontsize=8, transform=shift, zorder=4)
+    ax_reg.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[])
+    ax_reg.grid(False)
+    plots.pinned_legend(ax_reg, plots.class_handles(), loc="upper right", handletextpad=0.2, borderaxespad=0.2)
+    plots.freeze_static(fig, [ax_pts.xaxis, ax_pts.yaxis, ax_reg.xaxis, ax_reg.yaxis])
+
+
+def render_adaboost_stepper(state: dict, fig: Figure) -> None:
+    ax_pts, ax_reg, ax_tab = fig.axes
+    t, (x0, x1, y0, y1), X, y = state["t"], state["extent"], state["X"], state["y"]
+    small = len(y) <= _NUMBERED                           # the toy set: big markers (numbered in the layout)
+    plots.plot_weighted_points(ax_pts, X, y, state["D"], base_area=90 if small else 20)
+    if state["stump"] is not None:
+        plots.plot_stump(ax_pts, state["stump"], (x0, x1), (y0, y1))
     ax_pts.set_title(f"h{_sub(t)} trained on D{_sub(t)} (area ∝ D{_sub(t)}(i))\n"
                      f"ε{_sub(t)} = {state['eps_t']:.4f},  α{_sub(t)} = {state['alpha_t']:.4f}"
                      + (" (the slide's typo)" if state["typo"] and t == 3 else ""), y=1.0)
     plots.plot_decision_regions(ax_reg, state["grid_scores"], state["extent"], vmax=state["alphas"].sum())
     plots.plot_weighted_points(ax_reg, X, y, base_area=30)
-    ax_reg.set(xticks=[], yticks=[])
-    plots.class_legend(ax_reg)
     wrong = int(np.sum(state["train_pred"] != y))
     title = f"H{_sub(t)} = sign(Σ αₛhₛ), s ≤ {t}: training error {wrong}/{len(y)}"
     if state["typo"]:
@@ -145,12 +113,11 @@ def render_adaboost_stepper(state: dict, fig: Figure) -> None:
     shown = None if len(y) <= _TABLE_SAMPLES else np.sort(np.argsort(-D[-1])[:_TABLE_SAMPLES])
     cells, labels, marked = plots.weights_table_cells(D, state["wrong"][first - 1:], samples=shown,
                                                       first_round=first)
-    plots.add_text_table(fig, (0.67, 0.07, 0.32, 0.77), cells, labels, highlight=marked,
-                         fontsize=9 if len(labels) <= 7 else 8)
+    plots.plot_text_table(ax_tab, cells, labels, highlight=marked, fontsize=9 if len(labels) <= 7 else 8)
     heading = "Dₜ(i); shaded: hₜ got sample i wrong"
     if shown is not None:                                 # ... of the <= 12 heaviest samples
         heading += f"\n(the {_TABLE_SAMPLES} heaviest of {len(y)} samples)"
-    fig.text(0.83, 0.87, heading, ha="center", fontsize=11)
+    ax_tab.set_title(heading, fontsize=11, y=1.0)
 
 
 def adaboost_stepper(X: np.ndarray | None = None, y: np.ndarray | None = None,
@@ -163,67 +130,38 @@ def adaboost_stepper(X: np.ndarray | None = None, y: np.ndarray | None = None,
     if X is None or y is None:
         X, y = adaboost_toy()
     y = np.where(np.asarray(y) > 0, 1, -1)                # {0, 1} labels work too
-    run = functools.cache(lambda: precompute_adaboost(X, y, fit_stump or _fit_stump, n_rounds))
+    grid, extent = plots.make_grid(X, n=80, pad=1.0)                           # (G, 2)
+    # fitted on the first update, so a broken fit_stump is reported under the figure
+    run = functools.cache(lambda: precompute_adaboost(X, y, fit_stump or _fit_stump, n_rounds, grid))
     controls = {"t": W.IntSlider(1, min=1, max=n_rounds, description="round t"),
                 "use_typo": W.Checkbox(False, description="use the slide's α₃ = 0.74 typo")}
     step = lambda ex: setattr(ex.controls["t"], "value", min(ex.controls["t"].value + 1, n_rounds))
-    return Explorer(controls, lambda **p: compute_adaboost_stepper(run(), **p), render_adaboost_stepper,
-                    figsize=(14, 4.6), buttons={"Next round": step,
-                                                "Reset": lambda ex: setattr(ex.controls["t"], "value", 1)})
+    return Explorer(controls, lambda **p: compute_adaboost_stepper(run(), extent, **p), render_adaboost_stepper,
+                    layout=functools.partial(_layout_adaboost_stepper, X=X, extent=extent), figsize=(14, 4.6),
+                    buttons={"Next round": step, "Reset": lambda ex: setattr(ex.controls["t"], "value", 1)})
 
 
 # ------------------------------------------------------------------ W1.2 bagging vs boosting
 NOISE_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5)
 _MOONS_BOX = np.array([[-2.0, -1.6], [3.0, 2.1]])   # fixed view for every noise level
+_ERROR_STYLES = {"bagging train": {"color": PALETTE["green"], "ls": "--"},
+                 "bagging test": {"color": PALETTE["green"]},
+                 "AdaBoost train": {"color": PALETTE["purple"], "ls": "--"},
+                 "AdaBoost test": {"color": PALETTE["purple"]}}
 
 
-def moons_split(noise: float, n: int = 300, n_train: int = 200, seed: int = 0) -> dict:
-    """Two moons with ``noise``, split into n_train training and n - n_train test points."""
-    X, y = two_moons(n, noise, rng=seed)
-    idx = as_rng(seed).permutation(n)
-    tr, te = idx[:n_train], idx[n_train:]
-    return {"X_train": X[tr], "y_train": y[tr], "X_test": X[te], "y_test": y[te]}
+def compute_bagging_vs_boosting(cache: FitCache, fit_bag: Callable, grid: np.ndarray, extent: tuple,
+                                n_max: int, n_estimators: int, noise: float, bag_depth: int | None,
+                                boost_depth: int) -> dict:
+    """Select stage n of the cached fits for (noise, depth); fit them on a cache miss.
 
-
-def _proba_of_one(tree, X: np.ndarray) -> np.ndarray:
-    """P(class 1) from a tree that may have seen only one class; shape (N,)."""
-    classes = list(tree.classes_)
-    return tree.predict_proba(X)[:, classes.index(1)] if 1 in classes else np.zeros(len(X))
-
-
-def fit_bagging(data: dict, grid: np.ndarray, depth: int | None, n_max: int, seed: int = 0) -> dict:
-    """Bagged trees; staged scores 2 * mean_{m<=n} P_m(1) - 1 on the grid, staged errors."""
-    clf = BaggingClassifier(DecisionTreeClassifier(max_depth=depth), n_estimators=n_max,
-                            random_state=seed).fit(data["X_train"], data["y_train"])
-    denom = np.arange(1, n_max + 1)[:, None]
-    staged = lambda Z: np.cumsum([_proba_of_one(e, Z) for e in clf.estimators_], axis=0) / denom  # (M, N)
-    out = {"grid": (2 * staged(grid) - 1).astype(np.float32)}                     # (M, G)
-    for part in ("train", "test"):
-        p = staged(data[f"X_{part}"])
-        out[part] = np.mean((p > 0.5) != data[f"y_{part}"], axis=1)               # (M,)
-    return out
-
-
-def fit_adaboost(data: dict, grid: np.ndarray, depth: int, n_max: int, seed: int = 0) -> dict:
-    """scikit-learn AdaBoost (SAMME); staged decision function on the grid, scaled to [-1, 1]."""
-    clf = AdaBoostClassifier(DecisionTreeClassifier(max_depth=depth), n_estimators=n_max,
-                             random_state=seed).fit(data["X_train"], data["y_train"])
-
-    def staged(Z):          # (M, N); sklearn may stop early (a perfect or useless tree): pad
-        s = np.stack(list(clf.staged_decision_function(Z))) / 2
-        return np.concatenate([s, np.repeat(s[-1:], n_max - len(s), axis=0)])
-    out = {"grid": staged(grid).astype(np.float32)}
-    for part in ("train", "test"):
-        out[part] = np.mean((staged(data[f"X_{part}"]) > 0) != data[f"y_{part}"], axis=1)
-    return out
-
-
-def compute_bagging_vs_boosting(cache: _FitCache, n_max: int, n_estimators: int, noise: float,
-                                bag_depth: int | None, boost_depth: int) -> dict:
-    """Select stage n of the cached fits for (noise, depth); fit them on a cache miss."""
-    grid, extent = plots.make_grid(_MOONS_BOX, n=64, pad=0.0)
+    ``fit_bag(data, grid, depth, n_max)`` bags trees (:func:`.staged.fit_bagging`).
+    ``bag_depth`` 0 or None means fully grown trees (the dropdown uses 0: ipywidgets shows
+    a None value as an empty selection).
+    """
+    bag_depth = bag_depth or None
     data, t_data = cache.get(("data", noise), lambda: moons_split(noise))
-    bag, t_bag = cache.get(("bag", noise, bag_depth), lambda: fit_bagging(data, grid, bag_depth, n_max))
+    bag, t_bag = cache.get(("bag", noise, bag_depth), lambda: fit_bag(data, grid, bag_depth, n_max))
     ada, t_ada = cache.get(("ada", noise, boost_depth), lambda: fit_adaboost(data, grid, boost_depth, n_max))
     n = n_estimators - 1
     return {"n": n_estimators, "noise": noise, "bag_depth": bag_depth, "boost_depth": boost_depth,
@@ -234,75 +172,69 @@ def compute_bagging_vs_boosting(cache: _FitCache, n_max: int, n_estimators: int,
             "fit_seconds": t_data + t_bag + t_ada}
 
 
-_ERROR_STYLES = {"bagging train": {"color": PALETTE["green"], "ls": "--"},
-                 "bagging test": {"color": PALETTE["green"]},
-                 "AdaBoost train": {"color": PALETTE["purple"], "ls": "--"},
-                 "AdaBoost test": {"color": PALETTE["purple"]}}
+def _layout_bagging_vs_boosting(fig: Figure, extent: tuple[float, float, float, float], n_max: int) -> None:
+    """Bagging's regions | AdaBoost's regions | errors against the number of trees."""
+    gs = fig.add_gridspec(1, 3, left=0.04, right=0.99, bottom=0.12, top=0.86, wspace=0.2)
+    ax_bag, ax_boost, ax_err = (fig.add_subplot(gs[0, k]) for k in range(3))
+    for ax in (ax_bag, ax_boost):
+        ax.set(xlim=extent[:2], ylim=extent[2:], xticks=[], yticks=[])
+        ax.grid(False)
+    plots.pinned_legend(ax_bag, plots.class_handles(("0", "1")), loc="lower left", handletextpad=0.2,
+                        borderaxespad=0.2)
+    ax_err.set(xlim=_stage_xlim(n_max), xlabel="number of estimators", ylabel="error")
+    ax_err.locator_params(nbins=4)
+    plots.pinned_legend(ax_err, plots.style_handles(_ERROR_STYLES), loc="upper right")
+    plots.freeze_static(fig, [ax_bag.xaxis, ax_bag.yaxis, ax_boost.xaxis, ax_boost.yaxis, ax_err.xaxis])
 
 
 def render_bagging_vs_boosting(state: dict, fig: Figure) -> None:
-    gs = fig.add_gridspec(1, 3, left=0.04, right=0.99, bottom=0.12, top=0.86, wspace=0.2)
-    axes = [fig.add_subplot(gs[0, k]) for k in range(3)]
+    ax_bag, ax_boost, ax_err = fig.axes
     d, n = state["data"], state["n"]
     depth = "full" if state["bag_depth"] is None else state["bag_depth"]
     titles = (f"bagging: {n} trees, depth {depth}\ntest error {state['bag_test_error']:.3f}",
               f"AdaBoost: {n} trees, depth {state['boost_depth']}\ntest error {state['boost_test_error']:.3f}")
-    for ax, key, title in zip(axes, ("bag_scores", "boost_scores"), titles):
+    for ax, key, title in zip((ax_bag, ax_boost), ("bag_scores", "boost_scores"), titles):
         plots.plot_decision_regions(ax, state[key], state["extent"], vmax=1.0)
         plots.plot_weighted_points(ax, d["X_train"], d["y_train"], base_area=12)
-        ax.set(xlim=state["extent"][:2], ylim=state["extent"][2:], xticks=[], yticks=[])
         ax.set_title(title, y=1.0)
-    plots.class_legend(axes[0], ("0", "1"), loc="lower left")
-    plots.plot_staged_errors(axes[2], state["curves"], current=n, styles=_ERROR_STYLES)
-    axes[2].set_ylim(0, 1.15 * max(float(np.max(c)) for c in state["curves"].values()))
-    axes[2].locator_params(nbins=4)
-    fit = f" (fitted in {state['fit_seconds']:.2f} s)" if state["fit_seconds"] > 0 else ""
-    axes[2].set_title(f"error vs number of trees, noise {state['noise']}{fit}", y=1.0)
+    plots.plot_staged_errors(ax_err, state["curves"], current=n, styles=_ERROR_STYLES, legend=False)
+    ax_err.set_ylim(0, 1.4 * max(float(np.max(c)) for c in state["curves"].values()))   # room for the legend
+    fit = f"\n(fitted in {state['fit_seconds']:.2f} s)" if state["fit_seconds"] > 0 else ""
+    ax_err.set_title(f"error vs number of trees, noise {state['noise']}{fit}", y=1.0)
 
 
-def bagging_vs_boosting(n_max: int = 200) -> Explorer:
-    """W1.2: bagged deep trees vs boosted shallow trees on two moons, as n_estimators grows."""
-    cache = _FitCache(max_size=24)          # <= 24 x 3.3 MB of staged grid scores at n_max=200
-    depths = [(str(d), d) for d in range(1, 9)] + [("None (full)", None)]
+def bagging_vs_boosting(n_max: int = 200, bagging_factory: Callable | None = None) -> Explorer:
+    """W1.2: bagged deep trees vs boosted shallow trees on two moons, as n_estimators grows.
+
+    ``bagging_factory(base_factory=, n_estimators=, random_state=)`` builds your bagging class
+    (e.g. ``BaggingClassifierScratch``): the widget fits it once per setting and shows the
+    majority vote of its first n ``estimators_``; default: scikit-learn's ``BaggingClassifier``.
+    """
+    cache = FitCache(max_size=24)          # <= 24 x 3.3 MB of staged grid scores at n_max=200
+    grid, extent = plots.make_grid(_MOONS_BOX, n=64, pad=0.0)                  # (64*64, 2)
+    fit_bag = functools.partial(fit_bagging, bagging_factory=bagging_factory)
+    depths = [(str(d), d) for d in range(1, 9)] + [("full (None)", 0)]
     controls = {
         "n_estimators": W.IntSlider(10, min=1, max=n_max, description="n_estimators"),
         "noise": W.SelectionSlider(options=NOISE_LEVELS, value=0.3, description="noise",
                                    continuous_update=False),
-        "bag_depth": W.Dropdown(options=depths, value=None, description="bagging depth"),
+        "bag_depth": W.Dropdown(options=depths, value=0, description="bagging depth"),
         "boost_depth": W.Dropdown(options=[1, 2, 3], value=1, description="AdaBoost depth"),
     }
-    compute = functools.partial(compute_bagging_vs_boosting, cache, n_max)
-    return Explorer(controls, compute, render_bagging_vs_boosting, figsize=(14, 4.4))
+    compute = functools.partial(compute_bagging_vs_boosting, cache, fit_bag, grid, extent, n_max)
+    layout = functools.partial(_layout_bagging_vs_boosting, extent=extent, n_max=n_max)
+    return Explorer(controls, compute, render_bagging_vs_boosting, layout=layout, figsize=(14, 4.4))
 
 
 # ------------------------------------------------------------------ W1.3 1-D gradient boosting
-def sine_data(outliers: bool, n_train: int = 80, n_val: int = 200, seed: int = 0) -> dict:
-    """noisy_sine training set (with 6 gross outliers if asked) and a clean validation set."""
-    x, y = noisy_sine(n_train, rng=seed, n_outliers=6 if outliers else 0)
-    x_val, y_val = noisy_sine(n_val, rng=seed + 1)
-    return {"x": x, "y": y, "x_val": x_val, "y_val": y_val, "x_grid": np.linspace(0, 2 * np.pi, 300)}
+_FIT_STYLES = {"data": {"ls": "", "marker": "o", "ms": 4, "mfc": PALETTE["sky"], "mec": "k", "mew": 0.3},
+               "sin x": {"color": "0.5", "ls": "--", "lw": 1.2},
+               "$F_M(x)$": {"color": PALETTE["vermillion"], "lw": 2}}
+_MSE_STYLES = {"train MSE": {"color": PALETTE["blue"], "ls": "--"},
+               "validation MSE": {"color": PALETTE["orange"]}}
 
 
-def fit_gradient_boosting(data: dict, factory: Callable, lr: float, depth: int, n_max: int) -> dict:
-    """Fit once; keep F_0..F_M on the training set, the validation set and the grid.
-
-    F_0 is the mean of the training targets (squared loss), so any estimator with
-    ``fit`` and ``staged_predict`` works, the students' included.
-    """
-    model = factory(n_estimators=n_max, learning_rate=lr, max_depth=depth).fit(data["x"], data["y"])
-    f0 = float(np.mean(data["y"]))
-
-    def staged(x):          # (M+1, N): F_0 (a constant), then F_1 .. F_M
-        F = np.stack([np.asarray(f, float).ravel() for f in model.staged_predict(x)])
-        return np.concatenate([np.full((1, len(x)), f0), F])
-    out = {k: staged(data[key]) for k, key in (("train", "x"), ("val", "x_val"))}
-    out["grid"] = staged(data["x_grid"][:, None])
-    for part, y in (("train", data["y"]), ("val", data["y_val"])):
-        out[f"{part}_mse"] = np.mean((out[part][1:] - y) ** 2, axis=1)           # (M,)
-    return out
-
-
-def compute_gradient_boosting_1d(cache: _FitCache, factory: Callable, n_max: int, nu: float,
+def compute_gradient_boosting_1d(cache: FitCache, factory: Callable, n_max: int, nu: float,
                                  n_stages: int, max_depth: int, outliers: bool) -> dict:
     """Stage M of the cached fit for (nu, depth, outliers): F_M, the residuals it fits, the losses."""
     data, t_data = cache.get(("data", outliers), lambda: sine_data(outliers))
@@ -317,39 +249,55 @@ def compute_gradient_boosting_1d(cache: _FitCache, factory: Callable, n_max: int
             "best_M": int(np.argmin(fit["val_mse"])) + 1, "fit_seconds": t_data + t_fit}
 
 
-def render_gradient_boosting_1d(state: dict, fig: Figure) -> None:
+def _padded(*arrays: np.ndarray, margin: float = 0.06) -> tuple[float, float]:
+    """(lo, hi) spanning every array, widened by ``margin`` of the span on each side."""
+    lo, hi = min(float(np.min(a)) for a in arrays), max(float(np.max(a)) for a in arrays)
+    pad = margin * (hi - lo) or 0.5
+    return lo - pad, hi + pad
+
+
+def _layout_gradient_boosting_1d(fig: Figure, n_max: int) -> None:
+    """Data and F_M | residuals and the tree h_M | train and validation MSE (log) against M."""
     gs = fig.add_gridspec(3, 1, left=0.09, right=0.97, bottom=0.08, top=0.95, hspace=0.5)
     ax_fit, ax_res, ax_loss = (fig.add_subplot(gs[k, 0]) for k in range(3))
-    M, xg, F, h = state["M"], state["x_grid"], f"F{_sub(state['M'])}(x)", f"tree h{_sub(state['M'])}(x)"
-    plots.plot_1d_fit(ax_fit, state["x"], state["y"], xg, {"sin x": np.sin(xg), F: state["F_grid"]},
-                      styles={"sin x": {"color": "0.5", "ls": "--", "lw": 1.2}, F: {"color": PALETTE["vermillion"]}},
-                      legend="lower left")
-    ax_fit.set_title(f"data and F{_sub(M)}(x): ν = {state['nu']:.3g}, tree depth {state['max_depth']}", y=1.0)
-    plots.plot_1d_fit(ax_res, state["x"], state["residuals"], xg, {h: state["h_grid"]},
-                      styles={h: {"color": PALETTE["green"]}}, label="residuals", legend=None)
-    ax_res.set_title(f"residuals y − F{_sub(M - 1)}(x) and the tree h{_sub(M)} fitted to them", y=1.0)
     for ax in (ax_fit, ax_res):       # few explicit ticks: each one costs ~1 ms per redraw
+        ax.set_xlim(-0.1 * np.pi, 2.1 * np.pi)
         ax.set_xticks([0, np.pi, 2 * np.pi], ["0", "π", "2π"])
         ax.locator_params(axis="y", nbins=3)
-    curves = {"train MSE": state["train_mse"], "validation MSE": state["val_mse"]}
-    plots.plot_staged_errors(ax_loss, curves, current=M, ylabel="MSE",
-                             styles={"train MSE": {"color": PALETTE["blue"], "ls": "--"},
-                                     "validation MSE": {"color": PALETTE["orange"]}})
-    for values, color in ((state["train_mse"], PALETTE["blue"]), (state["val_mse"], PALETTE["orange"])):
-        ax_loss.plot([M], [values[M - 1]], "o", color=color, mec="k", zorder=4)
-    _log_ticks(ax_loss, np.r_[state["train_mse"], state["val_mse"]])
+    plots.pinned_legend(ax_fit, plots.style_handles(_FIT_STYLES), loc="lower left", ncol=3)
+    ax_loss.set_yscale("log")
+    ax_loss.minorticks_off()
+    ax_loss.set(xlim=_stage_xlim(n_max), xlabel="number of trees M", ylabel="MSE")
     ax_loss.locator_params(axis="x", nbins=4)
+    plots.pinned_legend(ax_loss, plots.style_handles(_MSE_STYLES), loc="upper right")
+    plots.freeze_static(fig, [ax_fit.xaxis, ax_res.xaxis, ax_loss.xaxis])     # the y ranges follow the state
+
+
+def render_gradient_boosting_1d(state: dict, fig: Figure) -> None:
+    ax_fit, ax_res, ax_loss = fig.axes
+    M, x, xg = state["M"], state["x"], state["x_grid"]
+    plots.plot_1d_fit(ax_fit, x, state["y"], xg, {"sin x": np.sin(xg), "$F_M(x)$": state["F_grid"]},
+                      styles=_FIT_STYLES, legend=None)
+    ax_fit.set_ylim(_padded(state["y"], state["F_grid"], [-1.0, 1.0]))
+    ax_fit.set_title(f"data and F{_sub(M)}(x): ν = {state['nu']:.3g}, tree depth {state['max_depth']}", y=1.0)
+    plots.plot_1d_fit(ax_res, x, state["residuals"], xg, {"h_M(x)": state["h_grid"]},
+                      styles={"h_M(x)": {"color": PALETTE["green"]}}, label="residuals", legend=None)
+    ax_res.set_ylim(_padded(state["residuals"], state["h_grid"]))
+    ax_res.set_title(f"residuals y − F{_sub(M - 1)}(x) and the tree h{_sub(M)} fitted to them", y=1.0)
+    curves = {"train MSE": state["train_mse"], "validation MSE": state["val_mse"]}
+    plots.plot_staged_errors(ax_loss, curves, current=M, ylabel="MSE", xlabel="number of trees M",
+                             styles=_MSE_STYLES, legend=False)
+    for values, style in zip(curves.values(), _MSE_STYLES.values()):
+        ax_loss.plot([M], [values[M - 1]], "o", color=style["color"], mec="k", zorder=4)
+    _log_ticks(ax_loss, np.r_[state["train_mse"], state["val_mse"]])
     fit = f"; refitted in {state['fit_seconds']:.2f} s" if state["fit_seconds"] > 0 else ""
     ax_loss.set_title(f"M = {M}: validation MSE {state['val_mse'][M - 1]:.3f} "
                       f"(lowest at M = {state['best_M']}{fit})", y=1.0)
-    ax_loss.set_xlabel("number of trees M")
 
 
 def _log_ticks(ax, values: np.ndarray, floor: float = 1e-3) -> None:
-    """Log y-axis over ``values`` (clipped below at ``floor``: a perfect fit has MSE 0) with a
-    handful of labelled 1-2-5 ticks (decades only if those would crowd) and no minor ticks."""
-    ax.set_yscale("log")
-    ax.minorticks_off()
+    """Limits of a log y-axis over ``values`` (clipped below at ``floor``: a perfect fit has
+    MSE 0) with a handful of labelled 1-2-5 ticks (decades only if those would crowd)."""
     lo, hi = max(float(np.min(values)), floor), max(float(np.max(values)), 2 * floor)
     ax.set_ylim(lo / 1.3, hi * 1.3)
     candidates = np.outer(10.0 ** np.arange(-3, 3), [1, 2, 5])                 # (6, 3): 0.001, 0.002, ...
@@ -365,7 +313,7 @@ def gradient_boosting_1d(n_max: int = 200, regressor: Callable | None = None) ->
     ``regressor(n_estimators=, learning_rate=, max_depth=)`` returns an estimator with
     ``fit`` and ``staged_predict`` (squared loss); default: the reference implementation.
     """
-    cache = _FitCache(max_size=24)
+    cache = FitCache(max_size=24)
     factory = regressor or functools.partial(_GradientBoostingRegressor, random_state=0)
     controls = {
         "nu": W.FloatLogSlider(0.1, base=10, min=-2, max=0, step=0.25, description="ν",
@@ -378,7 +326,8 @@ def gradient_boosting_1d(n_max: int = 200, regressor: Callable | None = None) ->
     buttons = {"Step": lambda ex: setattr(m, "value", min(m.value + 1, n_max)),
                "Reset": lambda ex: setattr(m, "value", 1)}
     compute = functools.partial(compute_gradient_boosting_1d, cache, factory, n_max)
-    return Explorer(controls, compute, render_gradient_boosting_1d, figsize=(8, 7.6), buttons=buttons)
+    return Explorer(controls, compute, render_gradient_boosting_1d, figsize=(8, 7.6), buttons=buttons,
+                    layout=functools.partial(_layout_gradient_boosting_1d, n_max=n_max))
 
 
 # ------------------------------------------------------------------ W1.4 ML2-grade table
@@ -412,7 +361,13 @@ def _leaf_text(partitions: list, leaf_values: list) -> str:
     return "\n".join(trees)
 
 
+def _layout_ml2_grade_table(fig: Figure) -> None:
+    """One axes over the whole figure, axis off: positions below are figure fractions."""
+    fig.add_axes((0, 0, 1, 1)).set_axis_off()
+
+
 def render_ml2_grade_table(state: dict, fig: Figure) -> None:
+    (ax,) = fig.axes
     cols = ["#", "lectures", "labs", "CS bg", "ML1", "ML2 (y)", "r1", "F1", "r2", "F2", "r3"]
     rows = [[str(i + 1), *(_fmt(v) for v in x[:2]), "yes" if x[2] else "no", _fmt(x[3]),
              *(_fmt(state[k][i]) for k in ("y", "r1", "F1", "r2", "F2", "r3"))]
@@ -421,9 +376,9 @@ def render_ml2_grade_table(state: dict, fig: Figure) -> None:
     rows.append(["new", _fmt(s[0]), _fmt(s[1]), "yes" if s[2] else "no", _fmt(s[3]), "?", "",
                  _fmt(state["new_F1"]), "", _fmt(state["new_prediction"]), ""])
     marked = {(2, 9), (2, 10), (6, 9)}
-    plots.add_text_table(fig, (0.01, 0.33, 0.98, 0.56), rows, cols, highlight=marked, bold=marked, fontsize=10)
-    fig.text(0.5, 0.92, f"Predict your ML2 grade: F₀ = mean(y) = {_fmt(state['F0'])}, ν = {state['nu']:.2f}",
-             ha="center", fontsize=12)
+    plots.plot_text_table(ax, rows, cols, highlight=marked, bold=marked, fontsize=10, rect=(0.01, 0.33, 0.98, 0.56))
+    ax.text(0.5, 0.92, f"Predict your ML2 grade: F₀ = mean(y) = {_fmt(state['F0'])}, ν = {state['nu']:.2f}",
+            ha="center", fontsize=12, transform=ax.transAxes)
     g1, g2 = state["new_gammas"]
     lines = [_leaf_text(state["partitions"], state["leaf_values"]),
              f"new student: F₂ = {_fmt(state['F0'])} + ν·{_fmt(g1)} + ν·{_fmt(g2)} = "
@@ -431,7 +386,7 @@ def render_ml2_grade_table(state: dict, fig: Figure) -> None:
              f"sample 3: F₂ = {_fmt(state['F2'][2])}, r₃ = {_fmt(state['r3'][2])}"
              + ("  (the slide printed 73.11 and 10.89: a sign slip, 74.1 − 0.99 for 74.1 + 0.99)"
                 if state["as_lecture"] else "  (the lecture's numbers are for ν = 0.1 and the original marks)")]
-    fig.text(0.02, 0.29, "\n".join(lines), fontsize=10, va="top", linespacing=1.5)
+    ax.text(0.02, 0.29, "\n".join(lines), fontsize=10, va="top", linespacing=1.5, transform=ax.transAxes)
 
 
 def ml2_grade_table(gb_fixed_partitions: Callable | None = None) -> Explorer:
@@ -448,29 +403,10 @@ def ml2_grade_table(gb_fixed_partitions: Callable | None = None) -> Explorer:
                                             layout=W.Layout(width="150px"),
                                             style={"description_width": "55px"})
     compute = functools.partial(compute_ml2_grade_table, data, gb_fixed_partitions or _gb_fixed_partitions)
-    return Explorer(controls, compute, render_ml2_grade_table, figsize=(10, 4.2))
+    return Explorer(controls, compute, render_ml2_grade_table, layout=_layout_ml2_grade_table, figsize=(10, 4.2))
 
 
 # ------------------------------------------------------------------ W1.5 Haar explorer
-def snap_haar_feature(kind: str, row: int, col: int, height: int, width: int,
-                      shape: tuple[int, int] = (25, 25)) -> tuple[tuple[str, int, int, int, int], str]:
-    """The nearest valid feature inside an image of ``shape`` (H, W), and a note if it moved.
-
-    Heights/widths are rounded down to a multiple of the feature's sub-rectangle count
-    (w even for '2h', w % 3 == 0 for '3h', ...) and clipped to fit; the corner moves in only
-    if not even the smallest feature fits.
-    """
-    (rows, cols), (H, Wd) = _SPLITS[kind], shape
-    r, c = min(row, H - rows), min(col, Wd - cols)
-    h = max(rows, min(height, H - r) // rows * rows)
-    w = max(cols, min(width, Wd - c) // cols * cols)
-    moved = [f"{n} {a}→{b}" for n, a, b in (("row", row, r), ("col", col, c), ("height", height, h),
-                                               ("width", width, w)) if a != b]
-    note = "" if not moved else (f"snapped {', '.join(moved)}: '{kind}' needs height ÷ {rows}, "
-                                 f"width ÷ {cols}, inside {H}×{Wd}")
-    return (kind, r, c, h, w), note
-
-
 def compute_haar_explorer(images: np.ndarray, y: np.ndarray, responses: Callable, kind: str,
                           row: int, col: int, height: int, width: int, image: int) -> dict:
     """One feature's response on all images (N,), and the best single threshold on it."""
@@ -485,21 +421,34 @@ def compute_haar_explorer(images: np.ndarray, y: np.ndarray, responses: Callable
             "accuracy": 0.5 if stump is None else 1 - stump.error}
 
 
-def render_haar_explorer(state: dict, fig: Figure) -> None:
+_HIST_NAMES = ("non-faces", "faces")
+
+
+def _layout_haar_explorer(fig: Figure, shape: tuple[int, int]) -> None:
+    """The face (H, W) with the feature on top | histograms of the feature's values per class."""
     gs = fig.add_gridspec(1, 2, width_ratios=[1, 1.6], left=0.02, right=0.98, bottom=0.13,
                           top=0.83, wspace=0.12)
     ax_img, ax_hist = fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[0, 1])
+    H, Wd = shape
+    ax_img.set(xlim=(-0.5, Wd - 0.5), ylim=(H - 0.5, -0.5), xticks=[], yticks=[], aspect="equal")
+    ax_img.grid(False)
+    ax_hist.set(xlabel="feature value", ylabel="images")
+    ax_hist.locator_params(nbins=4)
+    plots.pinned_legend(ax_hist, plots.class_handles(_HIST_NAMES, patch=True), loc="upper right", fontsize=9)
+    plots.freeze_static(fig, [ax_img.xaxis, ax_img.yaxis])                  # the histogram's ranges follow the state
+
+
+def render_haar_explorer(state: dict, fig: Figure) -> None:
+    ax_img, ax_hist = fig.axes
     kind, r, c, h, w = state["feature"]
     plots.plot_haar_feature(ax_img, state["image"], state["feature"])
     ax_img.set_title(f"face {state['image_index']}: '{kind}' at row {r}, col {c}, {h}×{w}\n"
-                     "value = Σ grey − Σ white", y=1.0)
-    if state["note"]:
-        fig.text(0.01, 0.02, state["note"], color=PALETTE["vermillion"], fontsize=10)
-    plots.plot_class_histograms(ax_hist, state["values"], state["y"], names=("non-faces", "faces"))
+                     "value = Σ grey (orange) − Σ white (blue)", y=1.0)
+    if state["note"]:               # in figure coordinates, but owned by ax_img: cleared with it
+        ax_img.text(0.01, 0.02, state["note"], color=PALETTE["vermillion"], fontsize=10, transform=fig.transFigure)
+    plots.plot_class_histograms(ax_hist, state["values"], state["y"], names=_HIST_NAMES, legend=False, headroom=1.35)
     if state["threshold"] is not None:
         ax_hist.axvline(state["threshold"], color=PALETTE["black"], ls="--", lw=1.2)
-    ax_hist.set(xlabel="feature value", ylabel="images")
-    ax_hist.locator_params(nbins=4)
     ax_hist.set_title(f"responses on 100 faces vs 100 non-faces\nbest single threshold (dashed): "
                       f"accuracy {state['accuracy']:.3f}", y=1.0)
 
@@ -524,4 +473,5 @@ def haar_explorer(integral_image: Callable | None = None, haar_feature: Callable
                 "width": W.IntSlider(18, min=1, max=Wd, description="width"),
                 "image": W.IntSlider(0, min=0, max=int(y.sum()) - 1, description="face #")}
     compute = functools.partial(compute_haar_explorer, images, y, responses)
-    return Explorer(controls, compute, render_haar_explorer, figsize=(9, 4.2))
+    return Explorer(controls, compute, render_haar_explorer, figsize=(9, 4.2),
+                    layout=functools.partial(_layout_haar_explorer, shape=(H, Wd)))
