@@ -10,7 +10,7 @@ its first cells. A deliberately broken widget must be caught by the same checks.
 
 from __future__ import annotations
 
-import re
+import ast
 import time
 from pathlib import Path
 
@@ -26,13 +26,28 @@ EXPLORER = "xpath=ancestor::div[contains(@class, 'widget-vbox')][1]"
 
 
 def _widget_builders(nb_path: Path) -> set[str]:
-    """Names imported from a dlcourse ``*.widgets`` module and called in the notebook."""
+    """Widget builders (names from a ``dlcourse.<topic>.widgets`` module) that the notebook calls."""
     nb = nbformat.read(str(nb_path), as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    imported = set()
-    for match in re.finditer(r"from dlcourse\.\w+\.widgets import ([\w, ()\n]+)", code):
-        imported |= {n.strip() for n in match.group(1).replace("(", "").replace(")", "").split(",") if n.strip()}
-    return {name for name in imported if re.search(rf"\b{name}\(", code)}
+    trees = [ast.parse(c.source) for c in nb.cells if c.cell_type == "code"]
+    names, modules = {}, {}                       # local name -> builder; alias -> widgets module
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dlcourse."):
+                for alias in node.names:
+                    if node.module.endswith(".widgets"):
+                        names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    elif alias.name == "widgets":
+                        modules[alias.asname or alias.name] = f"{node.module}.widgets"
+    called = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                f = node.func
+                if isinstance(f, ast.Name) and f.id in names:
+                    called.add(names[f.id])
+                elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in modules:
+                    called.add(f"{modules[f.value.id]}.{f.attr}")
+    return called
 
 
 def widget_cover() -> list[Path]:
@@ -139,16 +154,18 @@ def test_release_notebook_loads_and_its_first_cells_run(page, lab, nb_path):
     rel = str(nb_path.relative_to(ROOT))
     page.goto(lab.url(rel))
     page.wait_for_selector(IDLE, timeout=90_000)
-    page.locator(".jp-Cell").first.click()
-    for _ in range(3):                       # title, setup cell, first explanation
-        page.keyboard.press("Shift+Enter")
+    setup = page.locator(".jp-CodeCell").first            # the setup cell: imports and seeding
+    setup.click()
+    deadline = time.time() + 90
+    while not setup.locator(r".jp-InputPrompt:text-matches('\\[\\d+\\]')").count():
+        assert time.time() < deadline, "the setup cell did not run within 90 s"
+        if not setup.locator(".jp-InputPrompt:has-text('[*]')").count():
+            page.keyboard.press("Control+Enter")          # (re)run it: the kernel may still have been starting
+        page.wait_for_timeout(2000)
+    page.keyboard.press("Shift+Enter")                    # and the cell after it
     page.wait_for_timeout(1000)
     page.wait_for_selector(IDLE, timeout=60_000)
-    for _ in range(3):                       # back to the top: JupyterLab only renders cells in view
-        page.keyboard.press("ArrowUp")
-    page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / f"{nb_path.parent.name}_release_{nb_path.stem}.png"))
-    assert page.locator(".jp-InputPrompt:has-text('[1]')").count() >= 1, "the setup cell did not run"
     assert not cell_errors(page), f"{rel}: {cell_errors(page)}"
 
 
@@ -176,3 +193,21 @@ def test_the_checks_catch_a_deliberately_broken_widget(page, lab):
     problems = check_widgets(page, "broken_widget")
     assert any("did not change the picture" in p for p in problems), problems
     assert any("deliberately broken widget" in p for p in problems), problems
+
+
+def test_every_widget_builder_is_exercised_by_some_notebook():
+    """The browser run reaches every widget only through notebooks that call it."""
+    import importlib
+    import pkgutil
+
+    import dlcourse
+
+    builders = set()
+    for info in pkgutil.iter_modules(dlcourse.__path__):
+        try:
+            module = importlib.import_module(f"dlcourse.{info.name}.widgets")
+        except ModuleNotFoundError:
+            continue
+        builders |= {f"{module.__name__}.{name}" for name in module.__all__}
+    covered = set().union(*(_widget_builders(p) for p in widget_cover()))
+    assert builders <= covered, f"widgets no notebook calls (so the browser never sees them): {builders - covered}"
