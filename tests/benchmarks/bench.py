@@ -276,7 +276,7 @@ README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 def update_readme(report: dict) -> None:
     readme = ROOT / "README.md"
     text = readme.read_text()
-    rows = [f"Measured by `make bench` on {report['date'][:10]} ({report['cpus']} CPUs); budgets in brackets.", ""]
+    rows = [f"Measured by `make bench` on {report['date'][:10]} ({report['cpus']} CPUs); budgets in the last column.", ""]
     rows += ["| what | measured | budget |", "|---|---|---|"]
     if report.get("notebooks"):
         nbs = report["notebooks"]
