@@ -104,6 +104,10 @@ def _poke(container) -> str:
 def check_widgets(page, name: str) -> list[str]:
     """Problems with the notebook's course widgets (empty list: all rendered and responded)."""
     problems = []
+    try:                                   # widget views render asynchronously after the output arrives
+        page.wait_for_selector(".widget-image", state="attached", timeout=30_000)
+    except Exception:  # noqa: BLE001 - reported below as "no course widget rendered"
+        pass
     if page.locator("text=Error displaying widget").count():
         problems.append("'Error displaying widget' shown")
     images = page.locator(".widget-image")
