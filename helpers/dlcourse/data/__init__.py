@@ -1,10 +1,12 @@
 """Offline datasets: every loader works without network and every random one is seeded.
 
 Modules by kind: :mod:`.tables` (the lectures' worked-example tables as data),
-:mod:`.toy` (small synthetic 2-D / 1-D sets), :mod:`.images` (bundled image sets).
+:mod:`.toy` (small synthetic 2-D / 1-D sets), :mod:`.images` (bundled image sets),
+:mod:`.shapes` (the lecture's X/O images and a coloured-shapes detection set).
 """
 
 from .images import digits, lfw_faces
+from .shapes import SHAPE_CLASSES, XO_FILTERS, shapes_dataset, xo_images
 from .tables import (ADABOOST_TOY_MISTAKES, BACKPROP_222, ML2_GRADES, adaboost_toy, backprop_222,
                      ml2_grades)
 from .toy import noisy_sine, spirals, toy_2d, two_moons, xor
@@ -12,4 +14,5 @@ from .toy import noisy_sine, spirals, toy_2d, two_moons, xor
 __all__ = [
     "adaboost_toy", "ADABOOST_TOY_MISTAKES", "ml2_grades", "ML2_GRADES", "backprop_222", "BACKPROP_222",
     "two_moons", "noisy_sine", "xor", "spirals", "toy_2d", "lfw_faces", "digits",
+    "xo_images", "XO_FILTERS", "SHAPE_CLASSES", "shapes_dataset",
 ]
