@@ -17,6 +17,7 @@ Tests set ``explorer.controls["name"].value = ...`` in Python and assert on
 
 from __future__ import annotations
 
+import html
 import io
 import time
 import traceback
@@ -129,8 +130,8 @@ class Explorer:
             self.message.value = ""
         except Exception as exc:  # show it under the figure: callbacks have no other outlet
             tb = traceback.format_exc(limit=3)
-            self.message.value = (f"<pre style='color:#D55E00'>{type(exc).__name__}: {exc}\n"
-                                  f"{tb}</pre>")
+            self.message.value = (f"<pre style='color:#D55E00'>{html.escape(f'{type(exc).__name__}: {exc}')}\n"
+                                  f"{html.escape(tb)}</pre>")
             if self.raise_errors:
                 raise
 
