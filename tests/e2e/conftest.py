@@ -65,8 +65,11 @@ def lab(tmp_path_factory):
         shutil.copytree(ROOT / folder, root / folder)
     settings = root / "_app_settings"
     settings.mkdir()
-    (settings / "overrides.json").write_text(json.dumps(
-        {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}))
+    (settings / "overrides.json").write_text(json.dumps({
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+        # render every cell: with the default windowing, cells scrolled out of view leave the DOM
+        "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    }))
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ,
            "JUPYTER_CONFIG_DIR": str(root / "_config"), "JUPYTER_RUNTIME_DIR": str(root / "_runtime"),
