@@ -242,7 +242,7 @@ def _brute_force_nms(boxes, scores, thr):
     while remaining:
         best = max(remaining, key=lambda i: (scores[i], -i))
         keep.append(best)
-        remaining = [i for i in remaining if i != best and _raster_free_iou(boxes[best], boxes[i]) <= thr]
+        remaining = [i for i in remaining if i != best and _raster_free_iou(boxes[best], boxes[i]) < thr]
     return keep
 
 
@@ -264,7 +264,7 @@ def test_nms_matches_brute_force(seed, thr):
     keep = _nms(boxes, scores, thr)
     assert keep.tolist() == _brute_force_nms(boxes, scores, thr)
     assert np.all(np.diff(scores[keep]) <= 0)
-    assert np.all(_iou_matrix(boxes[keep], boxes[keep])[np.triu_indices(len(keep), 1)] <= thr)
+    assert np.all(_iou_matrix(boxes[keep], boxes[keep])[np.triu_indices(len(keep), 1)] < thr)
 
 
 def test_nms_keeps_the_best_of_two_overlapping_boxes_and_a_separate_one():
@@ -272,13 +272,19 @@ def test_nms_keeps_the_best_of_two_overlapping_boxes_and_a_separate_one():
     assert _nms(boxes, np.array([0.6, 0.9, 0.5]), 0.5).tolist() == [1, 2]
 
 
+def test_nms_suppresses_a_box_whose_iou_equals_the_threshold():
+    boxes = np.array([[0, 0, 2, 2], [1, 0, 3, 2]], dtype=float)          # IoU exactly 1/3
+    assert _nms(boxes, np.array([0.9, 0.8]), 1 / 3).tolist() == [0]      # the lecture's ">= threshold"
+    assert _nms(boxes, np.array([0.9, 0.8]), 0.34).tolist() == [0, 1]
+
+
 # ------------------------------------------------------------------------------ YOLO and anchors
 def test_yolo_encode_places_objects_in_the_centre_cell():
     boxes = np.array([[10, 20, 30, 60], [48, 0, 64, 16]], dtype=float)       # centres (20, 40), (56, 8)
     t = _yolo_encode(boxes, np.array([2, 0]), S=4, n_classes=3, image_size=64)
     assert t.shape == (4, 4, 8) and t[..., 4].sum() == 2
-    np.testing.assert_allclose(t[2, 1], [0.25, 0.5, 20 / 64, 40 / 64, 1, 0, 0, 1])  # row = y cell, col = x cell
-    np.testing.assert_allclose(t[0, 3], [0.5, 0.5, 0.25, 0.25, 1, 1, 0, 0])
+    np.testing.assert_allclose(t[2, 1], [0.25, 0.5, 20 / 16, 40 / 16, 1, 0, 0, 1])  # row = y cell; w, h in cells
+    np.testing.assert_allclose(t[0, 3], [0.5, 0.5, 1.0, 1.0, 1, 1, 0, 0])
     edge = _yolo_encode(np.array([[16, 16, 48, 48]], float), [1], 2, 2, 64)        # centre (32, 32) on a border
     assert edge[1, 1, 4] == 1 and edge[..., 4].sum() == 1 and edge[1, 1, 0] == edge[1, 1, 1] == 0.0
     first = _yolo_encode(np.array([[0, 0, 8, 8], [1, 1, 9, 9]], float), [0, 1], 4, 2, 64)  # same cell

@@ -319,7 +319,7 @@ def gradient_boosting_1d(n_max: int = 200, regressor: Callable | None = None) ->
         "nu": W.FloatLogSlider(0.1, base=10, min=-2, max=0, step=0.25, description="ν",
                                continuous_update=False, readout_format=".3g"),
         "n_stages": W.IntSlider(1, min=1, max=n_max, description="M"),
-        "max_depth": W.IntSlider(1, min=1, max=4, description="tree depth"),
+        "max_depth": W.IntSlider(1, min=1, max=4, description="tree depth", continuous_update=False),
         "outliers": W.Checkbox(False, description="add 6 outliers"),
     }
     m = controls["n_stages"]

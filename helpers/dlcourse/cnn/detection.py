@@ -5,7 +5,9 @@ Graded in the Week 03 notebooks, hence the private names. Boxes are corner forma
 [i, i+1)), so width = x2 - x1 with no "+1 pixel" convention (as torchvision, unlike the old
 PASCAL VOC code). The YOLO target has one box per cell (B = 1): channels
 [x, y, w, h, objectness, one-hot class (C)], the centre (x, y) as offsets inside its cell in
-[0, 1) and (w, h) as fractions of the image (the YOLO v1 paper's parametrisation).
+[0, 1) and (w, h) in units of the cell size, so they may exceed 1 (the lecture's b_x, b_y, b_w,
+b_h; the YOLO v1 paper divides w, h by the image size instead). NMS follows the lecture: a box
+whose IoU with a kept box is >= the threshold is suppressed (torchvision suppresses only > it).
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def _nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.5) -> n
     """Greedy non-max suppression: indices of the kept boxes, highest score first.
 
     Repeatedly keep the best remaining box and drop every other remaining box whose IoU
-    with it is **greater than** ``iou_threshold`` (torchvision.ops.nms's rule). Ties in
+    with it is **at least** ``iou_threshold`` (the lecture's rule; torchvision.ops.nms drops
+    only IoU > threshold, which differs only at exact equality). Ties in
     score keep the earlier index first. No score filter and no classes here: filter by
     score first, and run once per class for per-class NMS.
     boxes : (N, 4); scores : (N,). Returns (k,) int64.
@@ -55,7 +58,7 @@ def _nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.5) -> n
     for i in order:
         if alive[i]:
             keep.append(i)
-            alive &= ious[i] <= iou_threshold                       # also kills i itself (IoU 1)
+            alive &= ious[i] < iou_threshold                        # also kills i itself (IoU 1)
     return np.array(keep, dtype=np.int64)
 
 
@@ -71,7 +74,7 @@ def _yolo_encode(boxes: np.ndarray, labels: np.ndarray, S: int, n_classes: int, 
     image_size : int (square) or (H, W). The object belongs to the cell [row, col] holding
     its centre (a centre exactly on a cell border goes to the cell right/below; one on the
     image's far edge to the last cell). Channels: x, y = centre offsets inside the cell in
-    [0, 1); w, h = box size / image size; objectness = 1; then the one-hot class. If two
+    [0, 1); w, h = box size / cell size (may exceed 1); objectness = 1; then the one-hot class. If two
     objects share a cell, the first one listed wins (the grid cannot hold both).
     """
     H, W = _image_hw(image_size)
@@ -81,7 +84,7 @@ def _yolo_encode(boxes: np.ndarray, labels: np.ndarray, S: int, n_classes: int, 
         col, row = min(int(gx), S - 1), min(int(gy), S - 1)
         if target[row, col, 4]:
             continue
-        target[row, col, :5] = [gx - col, gy - row, (x2 - x1) / W, (y2 - y1) / H, 1.0]
+        target[row, col, :5] = [gx - col, gy - row, (x2 - x1) / W * S, (y2 - y1) / H * S, 1.0]
         target[row, col, 5 + c] = 1.0
     return target
 
@@ -102,7 +105,7 @@ def _yolo_decode(output: np.ndarray, conf_threshold: float = 0.5,
     rows, cols = np.nonzero(scores > conf_threshold)
     x, y, w, h = (output[rows, cols, i] for i in range(4))          # each (k,)
     cx, cy = (cols + x) / S * W, (rows + y) / S * H                 # centres in pixels
-    bw, bh = w * W, h * H
+    bw, bh = w / S * W, h / S * H                                   # cell units -> pixels
     boxes = np.stack([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2], axis=-1).reshape(-1, 4)
     return boxes, scores[rows, cols], probs[rows, cols].argmax(axis=-1).astype(np.int64)
 

@@ -233,10 +233,9 @@ class _VNotReversed(_V):
             v._backward()
 
 
-class _VCreationOrder(_V):
-    """Wrong: reverse insertion order - the nodes in reverse order of creation, found by
-    sorting on a creation counter, but each node's children are also revisited without a
-    visited set, so a shared node runs its _backward more than once."""
+class _VNoVisited(_V):
+    """Wrong: no topological sort - a recursive walk from the output without a visited set, so a
+    shared node runs its _backward once per user, each time with its grad so far."""
 
     def backward(self):
         self.grad = 1.0
@@ -363,7 +362,7 @@ CASES = [
     wrong("test_Value", "sigmoid' from the input instead of the output", Value=_VSigmoidOfInput),
     wrong("test_Value", "no topological sort: depth-first pre-order with a visited set", Value=_VPreorder),
     wrong("test_Value", "no topological sort: breadth-first order", Value=_VBreadthFirst),
-    wrong("test_Value", "no topological sort: recursive walk without a visited set", Value=_VCreationOrder),
+    wrong("test_Value", "no topological sort: recursive walk without a visited set", Value=_VNoVisited),
     wrong("test_Value", "topological order walked forwards (inputs first)", Value=_VNotReversed),
     wrong("test_Value", "backward() without the seed grad = 1", Value=_VNoSeed),
     right("test_Value", "tuple children, Kahn's algorithm, explicit quotient rule", Value=_V),
