@@ -26,8 +26,17 @@ from dlcourse.mlp.losses import _bce, _bce_with_logits, _cce, _cross_entropy_wit
 from dlcourse.mlp.network import _init_mlp, _mlp_backward, _mlp_forward, _mlp_loss, _train_mlp
 from dlcourse.mlp.perceptron import _perceptron_predict, _sign, _train_perceptron
 
-torch.set_default_dtype(torch.float64)
 T = lambda a: torch.tensor(np.asarray(a, dtype=float))          # noqa: E731  NumPy -> float64 tensor
+
+
+@pytest.fixture(autouse=True)
+def _torch_float64():
+    """torch layers built in these tests are float64, like the NumPy references; the default is
+    restored afterwards (test workers are shared: other modules' float32 models must not change)."""
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(before)
 
 
 def _away_from_zero(rng: np.random.Generator, shape, scale: float = 3.0) -> np.ndarray:
