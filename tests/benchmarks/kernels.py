@@ -1,7 +1,7 @@
 """NumPy reference kernels timed against their torch counterparts on the same inputs.
 
 Each entry of ``KERNELS`` is ``(name, setup) -> (numpy_fn, torch_fn)``; both closures run one
-forward+backward (or one op) on identical float32 data. Later weeks add convolution etc.
+forward+backward (or one op) on identical data (float32 for the MLP, float64 for convolution).
 """
 
 from __future__ import annotations
@@ -54,7 +54,39 @@ def mlp_forward_backward(N: int = 512, sizes=(64, 128, 128, 10), dtype=np.float3
     return numpy_step, torch_step
 
 
-KERNELS = {"MLP 64-128-128-10 fwd+bwd, N=512, float32 (week 02)": mlp_forward_backward}
+def _conv2d_inputs(N: int = 8, C: int = 3, H: int = 32, K: int = 8, F: int = 3):
+    """Week 03: fixed float64 input (N, C, H, H), filters (K, C, F, F) and biases (K,)."""
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((N, C, H, H)), rng.standard_normal((K, C, F, F)), rng.standard_normal(K)
+
+
+def _torch_conv2d(x, w, b):
+    import torch
+
+    tx, tw, tb = (torch.tensor(a) for a in (x, w, b))
+    return lambda: torch.nn.functional.conv2d(tx, tw, tb, padding=1)
+
+
+def conv2d_naive_vs_torch():
+    """Week 03: the readable loop conv (N=8, C=3, 32x32, K=8, F=3, padding 1, float64) vs torch."""
+    from dlcourse.cnn.conv import _conv2d_naive
+
+    x, w, b = _conv2d_inputs()
+    return (lambda: _conv2d_naive(x, w, b, padding=1)), _torch_conv2d(x, w, b)
+
+
+def conv2d_vectorised_vs_torch():
+    """Week 03: the vectorised conv (sliding windows + einsum), same input, vs torch."""
+    from dlcourse.cnn.conv import _conv2d
+
+    x, w, b = _conv2d_inputs()
+    return (lambda: _conv2d(x, w, b, padding=1)), _torch_conv2d(x, w, b)
+
+
+KERNELS = {"MLP 64-128-128-10 fwd+bwd, N=512, float32 (week 02)": mlp_forward_backward,
+           # conv2d naive : vectorised : torch = the numpy_ms of these two rows : their torch_ms
+           "conv2d naive loops, N=8 C=3 32x32 K=8 F=3, float64 (week 03)": conv2d_naive_vs_torch,
+           "conv2d vectorised, N=8 C=3 32x32 K=8 F=3, float64 (week 03)": conv2d_vectorised_vs_torch}
 
 
 def run() -> list[dict]:

@@ -5,7 +5,7 @@ Modules by kind: :mod:`.tables` (the lectures' worked-example tables as data),
 :mod:`.shapes` (the lecture's X/O images and a coloured-shapes detection set).
 """
 
-from .images import digits, lfw_faces
+from .images import PHOTOS, digits, lfw_faces, photo
 from .shapes import SHAPE_CLASSES, XO_FILTERS, shapes_dataset, xo_images
 from .tables import (ADABOOST_TOY_MISTAKES, BACKPROP_222, ML2_GRADES, adaboost_toy, backprop_222,
                      ml2_grades)
@@ -13,6 +13,6 @@ from .toy import noisy_sine, spirals, toy_2d, two_moons, xor
 
 __all__ = [
     "adaboost_toy", "ADABOOST_TOY_MISTAKES", "ml2_grades", "ML2_GRADES", "backprop_222", "BACKPROP_222",
-    "two_moons", "noisy_sine", "xor", "spirals", "toy_2d", "lfw_faces", "digits",
+    "two_moons", "noisy_sine", "xor", "spirals", "toy_2d", "lfw_faces", "digits", "photo", "PHOTOS",
     "xo_images", "XO_FILTERS", "SHAPE_CLASSES", "shapes_dataset",
 ]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-__all__ = ["lfw_faces", "digits"]
+__all__ = ["lfw_faces", "digits", "photo", "PHOTOS"]
+
+#: Names :func:`photo` accepts: scikit-image photos that ship inside its wheel (no pooch download).
+PHOTOS: tuple[str, ...] = ("camera", "astronaut", "coffee", "chelsea")
 
 
 def lfw_faces() -> tuple[np.ndarray, np.ndarray]:
@@ -42,3 +47,34 @@ def digits(test_size: float = 0.25, rng: np.random.Generator | int | None = 0, i
         X = X.reshape(-1, 1, 8, 8)                                    # (N, 1, 8, 8)
     seed = int(as_rng(rng).integers(2**31 - 1))
     return train_test_split(X, data.target, test_size=test_size, stratify=data.target, random_state=seed)
+
+
+@functools.lru_cache(maxsize=16)
+def _photo(name: str, size: int) -> np.ndarray:
+    import skimage.data
+    from skimage.color import rgb2gray
+    from skimage.transform import resize
+
+    image = getattr(skimage.data, name)()                            # (H, W) or (H, W, 3) uint8
+    image = rgb2gray(image) if image.ndim == 3 else image / 255.0     # (H, W) in [0, 1]
+    h, w = image.shape
+    side = min(h, w)                                                  # centre square crop
+    image = image[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
+    out = resize(image, (size, size), order=1, anti_aliasing=side > size, preserve_range=True)
+    out = np.clip(out, 0.0, 1.0)
+    out.setflags(write=False)
+    return out
+
+
+def photo(name: str = "camera", size: int = 128) -> np.ndarray:
+    """A bundled scikit-image photo as a grayscale float image (offline: the files ship in its wheel).
+
+    ``name`` : one of ``PHOTOS`` ("camera", "astronaut", "coffee", "chelsea"). The centre square
+    is cropped and resized (bilinear, anti-aliased) to ``size`` x ``size``.
+    Returns an ndarray of shape (size, size), float64 in [0, 1] (a fresh copy on every call).
+    """
+    if name not in PHOTOS:
+        raise ValueError(f"unknown photo {name!r}; choose one of {PHOTOS}")
+    if int(size) < 2:
+        raise ValueError(f"size must be at least 2, got {size}")
+    return _photo(name, int(size)).copy()
