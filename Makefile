@@ -24,7 +24,7 @@ help:
 	@echo "make e2e      - browser tests: real JupyterLab in headless Chromium (needs /usr/bin/chromium)"
 	@echo "make bench    - measure notebooks, widgets, kernels and grading against the budgets; update README"
 	@echo "make release  - regenerate the student release course/ from solutions/ (nbgrader)"
-	@echo "make grade WEEK=week01_boosting - autograde autograder/submitted/*/WEEK, feedback, CSV"
+	@echo "make grade WEEK=week01_boosting [SUBMISSIONS=export.zip] - grade a week (parallel, limits), feedback, CSV"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,18 +71,16 @@ release: $(VENV)/.installed
 	done
 	@echo "course/ regenerated for: $(WEEKS)"
 
-# Records the week's cells in the gradebook (into a scratch release dir, course/ is untouched),
-# autogrades every autograder/submitted/<student>/WEEK, writes feedback and a CSV.
+# One command (dlcourse-grade, see autograder/README.md): records the week in the gradebook, takes
+# SUBMISSIONS (a folder or .zip as the LMS exports it; default: what is in autograder/submitted/),
+# grades every submission in its own process group with limits, in parallel, writes feedback,
+# autograder/grades_WEEK.csv and prints a summary. GRADE_ARGS e.g. "--workers 2 --force".
+SUBMISSIONS ?=
+GRADE_ARGS  ?=
 grade: $(VENV)/.installed
-	@test -n "$(WEEK)" || { echo "usage: make grade WEEK=week01_boosting  (one of: $(WEEKS))"; exit 2; }
+	@test -n "$(WEEK)" || { echo "usage: make grade WEEK=week01_boosting [SUBMISSIONS=export.zip]  (one of: $(WEEKS))"; exit 2; }
 	@test -d solutions/$(WEEK) || { echo "no such week: $(WEEK) (one of: $(WEEKS))"; exit 2; }
-	cd autograder && ../$(BIN)/nbgrader generate_assignment $(WEEK) --force \
-	    --CourseDirectory.release_directory=autograder/release_check --log-level=WARN
-	cd autograder && { ../$(BIN)/nbgrader autograde $(WEEK) --log-level=WARN; status=$$?; \
-	    ../$(BIN)/nbgrader generate_feedback $(WEEK) --log-level=WARN; \
-	    ../$(BIN)/nbgrader export --to grades_$(WEEK).csv --log-level=WARN; \
-	    echo "grades: autograder/grades_$(WEEK).csv   feedback: autograder/feedback/<student>/$(WEEK)/"; \
-	    [ $$status -eq 0 ] || echo "WARNING: some submissions could not be autograded (see the log above)"; exit $$status; }
+	$(THREADS_1) $(BIN)/python -m dlcourse.grading $(WEEK) $(SUBMISSIONS) $(GRADE_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

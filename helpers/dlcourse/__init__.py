@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["seed_everything", "as_rng", "__version__"]
+__all__ = ["seed_everything", "as_rng", "check_submission", "__version__"]
 __version__ = "0.1.0"
 
 
@@ -46,3 +46,14 @@ def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     return np.random.default_rng(rng)
+
+
+def check_submission(path=None, release=None):
+    """Before you submit: report deleted, duplicated, retyped or edited graded/read-only cells.
+
+    Call it in a notebook (after saving) or pass the notebook's path; see
+    :mod:`dlcourse.grading.precheck`. Imported on call, so ``import dlcourse`` stays cheap.
+    """
+    from dlcourse.grading.precheck import check_submission as _check
+
+    return _check(path, release)

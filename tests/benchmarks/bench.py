@@ -14,7 +14,10 @@ Sections (each row reports ✓/✗ against its budget; nothing here fails a buil
   DESIGN allows to recompute, are timed apart and reported;
 - kernels: NumPy reference kernels vs their torch counterparts on the same inputs
   (tests/benchmarks/kernels.py), as a ratio measured in the same run;
-- grading: seconds per submission for N synthetic submissions of one week through nbgrader.
+- grading: N students handing in week01's solutions, graded by plain sequential ``nbgrader
+  autograde`` and by the whole ``dlcourse-grade`` command with 1 and with all workers (own
+  process per submission, one BLAS/torch thread per kernel): seconds, speed-up over nbgrader
+  (goal ≥ 1.8× on 2 cores) and whether every cell's grade is identical.
 
 The report (markdown + JSON, with date, CPU count and versions) goes to
 tests/benchmarks/reports/ (git-ignored); ``--update-readme`` rewrites README's
@@ -203,28 +206,79 @@ def section_kernels() -> list[dict]:
 
 
 # ---------------------------------------------------------------- grading
+def _plain_nbgrader(root: Path, week: str) -> dict:
+    """Plain sequential ``nbgrader autograde`` on root's autograder/submitted: seconds and scores."""
+    from nbgrader.api import Gradebook
+    from nbgrader_run import nbgrader
+
+    nbgrader(root, "generate_assignment", week, "--force")
+    start = time.perf_counter()
+    nbgrader(root, "autograde", week)
+    seconds = time.perf_counter() - start
+    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gb:
+        scores = {(s.student.id, nb.name, g.name): g.auto_score for s in gb.assignment_submissions(week)
+                  for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}
+    return {"seconds": seconds, "scores": scores}
+
+
+def _dlcourse_grade(root: Path, week: str, submissions: Path, workers: int) -> dict:
+    """``python -m dlcourse.grading`` (the whole command: record release, grade, feedback, CSV)."""
+    import csv
+    import subprocess
+
+    runtime = root / f"runtime-{workers}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "helpers"), os.environ.get("PYTHONPATH", "")]),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "dlcourse.grading", week, str(submissions), "--course-root", str(root),
+                    "--runtime-dir", str(runtime), "--workers", str(workers), "--quiet"], env=env, check=True)
+    seconds = time.perf_counter() - start
+    with open(runtime / f"grades_{week}.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    scores = {(r["student_id"], *col.split(":", 1)): float(v) for r in rows for col, v in r.items()
+              if ":" in col and v != ""}
+    return {"seconds": seconds, "scores": scores}
+
+
 def section_grading(n_submissions: int, week: str = "week01_boosting") -> list[dict]:
+    """N students who hand in the solutions: plain sequential nbgrader autograde vs the
+    dlcourse grading command with 1 and with all workers; the grades must be identical."""
+    import shutil
     import tempfile
 
-    from course_layout import SOLUTIONS, read
-    from nbgrader_run import clean_copy, make_course_copy, nbgrader
     import nbformat
+    from course_layout import SOLUTIONS, read
+    from nbgrader_run import clean_copy, make_course_copy
 
+    cpus = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory() as tmp:
         root = make_course_copy(Path(tmp) / "course", week)
-        nbgrader(root, "generate_assignment", week, "--force")
+        subs = Path(tmp) / "submissions"
         for i in range(n_submissions):
-            folder = root / "autograder" / "submitted" / f"student{i:03d}" / week
+            folder = subs / f"student{i:03d}"
             folder.mkdir(parents=True)
             for path in sorted((SOLUTIONS / week).glob("*.ipynb")):
                 nbformat.write(clean_copy(read(path)), str(folder / path.name))
-        start = time.perf_counter()
-        nbgrader(root, "autograde", week)
-        seconds = time.perf_counter() - start
-    row = {"week": week, "submissions": n_submissions, "seconds": round(seconds, 1),
-           "seconds_per_submission": round(seconds / n_submissions, 1)}
-    print(f"  {week}: {n_submissions} submissions in {seconds:.0f} s = {row['seconds_per_submission']} s each (sequential nbgrader)")
-    return [row]
+        shutil.copytree(subs, root / "autograder" / "submitted", dirs_exist_ok=True)
+        for student in (root / "autograder" / "submitted").iterdir():  # nbgrader's layout: <student>/<week>/
+            (student / week).mkdir()
+            for nb in student.glob("*.ipynb"):
+                nb.rename(student / week / nb.name)
+        plain = _plain_nbgrader(root, week)
+        runs = {w: _dlcourse_grade(root, week, subs, w) for w in sorted({1, cpus})}
+    rows = [{"week": week, "grader": "nbgrader autograde (sequential)", "workers": 1, "submissions": n_submissions,
+             "seconds": round(plain["seconds"], 1), "seconds_per_submission": round(plain["seconds"] / n_submissions, 2),
+             "speedup": 1.0, "same_grades": True}]
+    for workers, run in runs.items():
+        same = bool(plain["scores"]) and all(run["scores"].get(key) == v for key, v in plain["scores"].items())
+        rows.append({"week": week, "grader": "dlcourse-grade (whole command)", "workers": workers,
+                     "submissions": n_submissions, "seconds": round(run["seconds"], 1),
+                     "seconds_per_submission": round(run["seconds"] / n_submissions, 2),
+                     "speedup": round(plain["seconds"] / run["seconds"], 2), "same_grades": same})
+    for r in rows:
+        print(f"  {r['grader']:<34} workers={r['workers']}  {r['submissions']} submissions in {r['seconds']:>6.1f} s "
+              f"({r['seconds_per_submission']} s each)  speed-up {r['speedup']}×  same grades: {r['same_grades']}")
+    return rows
 
 
 # ---------------------------------------------------------------- report
@@ -264,8 +318,10 @@ def markdown(report: dict) -> str:
         lines += [f"| {r['kernel']} | {r['numpy_ms']} | {r['torch_ms']} | {r['ratio']} |" for r in report["kernels"]]
         lines.append("")
     if report.get("grading"):
-        lines += ["| autograding (nbgrader, sequential) | submissions | seconds | s / submission |", "|---|---:|---:|---:|"]
-        lines += [f"| {r['week']} | {r['submissions']} | {r['seconds']} | {r['seconds_per_submission']} |" for r in report["grading"]]
+        lines += ["| autograding | week | workers | submissions | seconds | s / submission | speed-up vs nbgrader | same grades |",
+                  "|---|---|---:|---:|---:|---:|---:|:---:|"]
+        lines += [f"| {r['grader']} | {r['week']} | {r['workers']} | {r['submissions']} | {r['seconds']} | "
+                  f"{r['seconds_per_submission']} | {r['speedup']}× | {_mark(r['same_grades'])} |" for r in report["grading"]]
         lines.append("")
     return "\n".join(lines)
 
@@ -293,7 +349,12 @@ def update_readme(report: dict) -> None:
         rows += [f"| {r['kernel']} | {r['ratio']}× torch | reported |" for r in report["kernels"]]
     if report.get("grading"):
         g = report["grading"][0]
-        rows.append(f"| autograding `{g['week']}` | {g['seconds_per_submission']} s per submission | reported |")
+        rows.append(f"| autograding `{g['week']}` | {g['seconds_per_submission']} s per submission (nbgrader, sequential) | reported |")
+        best = max(report["grading"][1:], key=lambda r: r["speedup"], default=None)
+        if best:
+            rows.append(f"| parallel grading (`dlcourse-grade`, {best['workers']} workers) | {best['speedup']}× nbgrader's "
+                        f"throughput, grades identical {_mark(all(r['same_grades'] for r in report['grading']))} | ≥ 1.8× on 2 cores "
+                        f"{_mark(best['speedup'] >= 1.8)} |")
     block = "\n".join([README_START, *rows, README_END])
     if README_START in text:
         text = text[:text.index(README_START)] + block + text[text.index(README_END) + len(README_END):]
@@ -305,7 +366,7 @@ def update_readme(report: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default="notebooks,widgets,kernels,grading")
-    ap.add_argument("--submissions", type=int, default=3)
+    ap.add_argument("--submissions", type=int, default=8, help="students in the grading section")
     ap.add_argument("--update-readme", action="store_true")
     args = ap.parse_args(argv)
     sections = args.only.split(",")

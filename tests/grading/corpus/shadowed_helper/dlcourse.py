@@ -1,0 +1,2 @@
+import sys
+print('SHADOW USED', file=sys.stderr)

@@ -1,0 +1,132 @@
+"""Fast unit tests of the grading package: intake shapes, cell comparison, kill, feedback, precheck."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from dlcourse.grading import cells, normalise
+from dlcourse.grading.config import Limits, worst
+from dlcourse.grading.feedback import render_output
+from grading_env import CORPUS, FIXTURE, env
+
+RELEASE = FIXTURE / "course" / "tiny" / "tiny.ipynb"
+
+
+def _nb(name):
+    return json.loads((CORPUS / f"{name}.ipynb").read_text())
+
+
+def test_importing_dlcourse_imports_nothing_heavy():
+    code = ("import sys, dlcourse, dlcourse.grading; "
+            "print([m for m in ('nbgrader', 'nbformat', 'nbclient', 'torch', 'sqlalchemy') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env()).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("raw, sid", [("Jane Doe_123", "Jane_Doe_123"), ("../../etc", "etc"), ("ümlaut", "mlaut"),
+                                      ("a b\tc", "a_b_c"), ("...", "")])
+def test_student_ids_are_sanitised(raw, sid):
+    assert normalise.sanitise_student_id(raw) == sid
+
+
+def test_both_lms_shapes_resubmissions_and_unknown_files(tmp_path):
+    (tmp_path / "alice" / "sub").mkdir(parents=True)
+    (tmp_path / "alice" / "sub" / "01_ensembles.ipynb").write_text("{}")
+    (tmp_path / "alice" / "notes.txt").write_text("x")
+    (tmp_path / "bob_01_ensembles.ipynb").write_text("{}")
+    (tmp_path / "bob_01_ensembles-2.ipynb").write_text("{}")
+    (tmp_path / "bob_02_adaboost.ipynb").write_text("{}")
+    (tmp_path / "01_ensembles.ipynb").write_text("{}")
+    (tmp_path / "carol").mkdir()
+    intake = normalise.collect(tmp_path, ["01_ensembles.ipynb", "02_adaboost.ipynb"])
+    assert {s: sorted(f) for s, f in intake.files.items()} == {
+        "alice": ["01_ensembles.ipynb"], "bob": ["01_ensembles.ipynb", "02_adaboost.ipynb"], "carol": []}
+    assert intake.files["bob"]["01_ensembles.ipynb"].name == "bob_01_ensembles-2.ipynb"
+    assert any("notes.txt" in u for u in intake.unknown)
+    assert any(u.startswith("01_ensembles.ipynb: no student id") for u in intake.unknown)
+
+
+def test_zip_slip_members_are_skipped(tmp_path):
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../../evil.ipynb", "{}")
+        zf.writestr("alice/tiny.ipynb", "{}")
+    out = normalise.extract_zip(archive, tmp_path / "x")
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*.ipynb")] == ["alice/tiny.ipynb"]
+    assert not (tmp_path / "evil.ipynb").exists()
+
+
+def test_compare_finds_each_kind_of_tampering():
+    release = json.loads(RELEASE.read_text())
+    kinds = {name: {f.kind for f in cells.compare(release, _nb(name))} for name in
+             ("ok", "deleted_test_cell", "duplicated_test_cell", "retyped_test_cell", "edited_points", "edited_setup_cell")}
+    assert kinds == {"ok": set(), "deleted_test_cell": {cells.DELETED}, "duplicated_test_cell": {cells.DUPLICATED},
+                     "retyped_test_cell": {cells.RETYPED}, "edited_points": {cells.EDITED_METADATA},
+                     "edited_setup_cell": {cells.EDITED_LOCKED}}
+
+
+def test_repair_restores_deleted_locked_cells_in_place_and_dedupes():
+    release = json.loads(RELEASE.read_text())
+    fixed, restored = cells.repair(release, _nb("deleted_test_cell"))
+    ids = [cells.grade_id(c) for c in fixed["cells"]]
+    assert restored == ["test_square"] and ids.index("test_square") == ids.index("square") + 1
+    fixed, _ = cells.repair(release, _nb("duplicated_test_cell"))
+    assert [cells.grade_id(c) for c in fixed["cells"]].count("test_square") == 1
+
+
+def test_worst_status_wins():
+    assert worst(["graded", "tampered_repaired", "timeout"]) == "timeout"
+    assert worst([]) == "graded"
+    with pytest.raises(ValueError):
+        Limits(cell_timeout_s=0)
+
+
+def test_kill_tree_takes_kernels_in_their_own_session():
+    from dlcourse.grading.pool import kill_tree
+
+    code = ("import os, subprocess, time\nos.setsid()\n"
+            "subprocess.Popen(['sleep', '300'], start_new_session=True)\ntime.sleep(300)")
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    time.sleep(1.0)
+    import psutil
+    grandchildren = psutil.Process(proc.pid).children(recursive=True)
+    assert grandchildren
+    kill_tree(proc.pid)
+    proc.wait(10)
+    gone, alive = psutil.wait_procs(grandchildren, timeout=10)
+    assert not alive
+
+
+def test_rich_outputs_are_never_rendered():
+    html = render_output({"output_type": "display_data", "data": {"text/html": "<script>x</script>"}})
+    assert "<script" not in html
+    html = render_output({"output_type": "stream", "name": "stdout", "text": "<img src=x onerror=alert(1)>"})
+    assert "<img" not in html
+    html = render_output({"output_type": "display_data", "data": {"image/png": "not base64 <script>"}})
+    assert "<script" not in html
+
+
+def test_precheck_reports_what_the_student_broke(tmp_path, capsys):
+    from dlcourse.grading.precheck import check_submission, main
+
+    report = check_submission(CORPUS / "deleted_test_cell.ipynb", RELEASE)
+    assert not report.ok and "test_square" in str(report) and "deleted" in str(report)
+    assert check_submission(CORPUS / "ok.ipynb", RELEASE).ok
+    assert main([str(CORPUS / "retyped_test_cell.ipynb"), "--release", str(RELEASE)]) == 1
+    assert "markdown" in capsys.readouterr().out
+    edited = tmp_path / "tiny.ipynb"                               # no release, no git: the checksums still tell
+    edited.write_text((CORPUS / "edited_test_cell.ipynb").read_text())
+    assert "'test_square' was edited" in str(check_submission(edited))
+
+
+def test_dlcourse_check_submission_is_the_same_function():
+    import dlcourse
+
+    assert dlcourse.check_submission(CORPUS / "edited_points.ipynb", RELEASE).findings[0].kind == cells.EDITED_METADATA
