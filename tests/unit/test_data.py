@@ -1,6 +1,7 @@
 """Offline loaders: shapes, labels, and same seed => same data."""
 
 import numpy as np
+import pytest
 
 from dlcourse import seed_everything
 from dlcourse.data import lfw_faces, ml2_grades, noisy_sine, two_moons
@@ -72,3 +73,54 @@ def test_backprop_222_answer_key_holds_for_an_independent_forward_pass():
     o1, o2 = sig(w["b2"] + h1 * w["w5"] + h2 * w["w6"]), sig(w["b2"] + h1 * w["w7"] + h2 * w["w8"])
     assert abs(0.5 * ((o1 - y1) ** 2 + (o2 - y2) ** 2) - b["answer_key"]["J"]) < 5e-10  # key has 9 decimals
     assert abs((o1 - y1) * o1 * (1 - o1) * h1 - b["answer_key"]["grads"]["w5"]) < 5e-10
+
+
+def test_char_vocab_round_trips_with_specials_and_padding():
+    from dlcourse.data import CharVocab
+
+    v = CharVocab("abca", specials=("<pad>", "<sos>", "<eos>"))
+    assert v.itos == ["<pad>", "<sos>", "<eos>", "a", "b", "c"] and (v.pad, v.sos, v.eos, v.unk) == (0, 1, 2, None)
+    ids = v.encode("cab", add_sos=True, add_eos=True)
+    assert ids == [1, 5, 3, 4, 2] and v.decode(ids) == "cab"
+    assert v.decode([3, 2, 4]) == "a" and v.decode([3, 2, 4], stop_at_eos=False) == "ab"
+    batch = v.encode_batch(["ab", "c"], add_eos=True)
+    assert batch.tolist() == [[3, 4, 2], [5, 2, 0]]
+    with pytest.raises(KeyError, match="not in the vocabulary"):
+        v.encode("abz")
+    assert CharVocab("ab", specials=("<unk>",)).encode("az") == [1, 0]
+
+
+def test_hello_sequences_are_the_lecture_example():
+    from dlcourse.data import HELLO_VOCAB, hello_sequences
+
+    X, y = hello_sequences()
+    assert X.shape == (4, 1, 4) and y.shape == (4, 1)
+    assert "".join(HELLO_VOCAB.itos[i] for i in X[:, 0].argmax(axis=1)) == "hell"
+    assert HELLO_VOCAB.decode(y[:, 0]) == "ello"
+
+
+def test_zen_text_is_read_offline_without_printing(capsys):
+    from dlcourse.data import zen_text
+
+    z = zen_text()
+    assert z.startswith("The Zen of Python, by Tim Peters") and "Beautiful is better than ugly." in z
+    assert 800 < len(z) < 900 and capsys.readouterr().out == ""
+
+
+def test_date_pairs_are_seeded_unambiguous_and_iso():
+    import datetime
+
+    from dlcourse.data import DATE_FORMATS, date_pairs
+    from dlcourse.data.text import DATE_SOURCE_CHARS, DATE_TARGET_CHARS
+
+    pairs = date_pairs(600, rng=1)
+    assert pairs == date_pairs(600, rng=1) and pairs != date_pairs(600, rng=2)
+    months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    for src, tgt in pairs:
+        d = datetime.date.fromisoformat(tgt)                  # a real date, 10 characters
+        assert len(tgt) == 10 and set(tgt) <= set(DATE_TARGET_CHARS) and set(src) <= set(DATE_SOURCE_CHARS)
+        assert str(d.year) in src and (months[d.month - 1] in src or f".{d.month:02d}." in src)
+        assert str(d.day) in src
+    assert len(DATE_FORMATS) == 6
+    one = date_pairs(50, rng=0, formats=["month d, yyyy"])
+    assert all("," in s for s, _ in one)
