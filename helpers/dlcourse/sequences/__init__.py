@@ -1,0 +1,21 @@
+"""Week 05 - sequences: RNNs, backpropagation through time, LSTM/GRU, attention seq2seq.
+
+NumPy numerics (time first: a batch of sequences is ``X (T, N, M)``, one step ``x_t (N, M)``,
+hidden state ``h (N, H)``; weights in torch's (out, in) layout):
+
+* :mod:`.rnn` - the vanilla RNN step in both notations, the forward pass, BPTT, clipping by
+  global norm, the "hello" character model;
+* :mod:`.lstm` - LSTM and GRU steps in the lecture's notation (four / three matrices acting
+  on ``[h_prev, x_t]``), parameter counts, conversion to and from ``torch.nn.LSTMCell``;
+* :mod:`.decoding` - greedy and beam search with length normalisation; :mod:`.bleu` - BLEU.
+
+torch (import them explicitly): :mod:`.attention` (dot / general / concat / additive scores,
+softmax weights, context and attention vectors in NumPy, the lecture's worked example, and the
+batched torch attention modules), :mod:`.gradflow` (gradient norms through time, RNN vs LSTM),
+:mod:`.charmodel` (a character LSTM of the Zen of Python), :mod:`.seq2seq` (the date
+translator with a pluggable attention module). Figures in :mod:`.plots`; ipywidgets only in
+:mod:`.widgets`. Graded pieces are private: the notebooks ask students to write them, and the
+widgets accept the students' versions. Importing this package loads NumPy only.
+"""
+
+__all__: list[str] = []
