@@ -147,6 +147,14 @@ def test_solution_notebook_runs_and_its_widgets_respond(page, lab, nb_path):
     errors = cell_errors(page)
     assert not errors, f"{rel}: error/stderr outputs after Run All ({seconds:.0f} s): {errors[:3]}"
     problems = check_widgets(page, f"{nb_path.parent.name}_{nb_path.stem}")
+    if problems == ["no course widget rendered"]:
+        # Seen once (CI, 2026-11-22, 01_optimisers): Run All finished, no error, yet no widget view attached
+        # (the notebook passes alone and in other runs). Record what the outputs showed, then
+        # run the notebook once more: a widget that is really broken fails the second run too.
+        shown = [t[:120] for t in page.locator(".jp-OutputArea-output").all_inner_texts() if "idget" in t][:3]
+        print(f"{rel}: no widget view after Run All (widget-like outputs: {shown}); running it again")
+        run_all(page, lab, rel)
+        problems = check_widgets(page, f"{nb_path.parent.name}_{nb_path.stem}")
     assert not problems, f"{rel}: {problems}"
 
 
