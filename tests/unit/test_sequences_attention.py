@@ -445,7 +445,7 @@ def test_bleu_matches_brute_force_on_random_sentences():
 # ---------------------------------------------------------------- widgets
 
 from dlcourse.mlp.textlayer import TextLayer                     # noqa: E402
-from dlcourse.sequences import _attention_widgets as AW         # noqa: E402
+from dlcourse.sequences import widgets as AW                    # noqa: E402
 
 
 def _strings(ax) -> list[str]:
