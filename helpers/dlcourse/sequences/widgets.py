@@ -211,7 +211,7 @@ def _layout_lstm_gate_lab(fig: Figure) -> None:
 def render_lstm_gate_lab(state: dict, fig: Figure) -> None:
     ax_x, ax_g, ax_s = fig.axes
     t = np.arange(_GATE_T)
-    colors = (PALETTE["orange"], PALETTE["purple"])
+    colors = (PALETTE["vermillion"], PALETTE["sky"])   # distinct from the gate colours below
     for n in range(2):
         ax_x.step(t, state["X"][:, n, 0], where="mid", color=colors[n], lw=1.3, alpha=0.85)
         ax_s.plot(t, state["C"][:, n], color=colors[n], lw=2)
@@ -219,6 +219,8 @@ def render_lstm_gate_lab(state: dict, fig: Figure) -> None:
     ax_x.axvline(0, color=PALETTE["black"], lw=0.8, ls=":")
     plots.plot_gates(ax_g, state["gates"])
     ax_s.axhline(0, color=PALETTE["black"], lw=0.6)
+    top = max(1.1, 1.05 * float(np.abs(state["C"]).max()))          # c_t is not bounded by 1
+    ax_s.set_ylim(-top, top)
     seqs = [f"sequence {n + 1} (bit {int(state['X'][0, n, 0]):+d})" for n in range(2)]
     _key(ax_x, list(zip(seqs, colors)), step=0.25)
     _key(ax_g, [(name, plots.GATE_COLORS[k]) for k, name in (("f", "forget f"), ("i", "input i"), ("o", "output o"))],
