@@ -143,3 +143,5 @@ def test_sampling_temperature_with_a_given_model():
     ex.buttons["New samples"].click()
     assert ex.state["seed"] == seed + 1
     assert any(s.startswith(ex.state["prefix"]) for s in _strings(ex.fig.axes[1]))
+    ex.controls["seed"].value = -3                      # a typed negative seed is clamped, not a traceback
+    assert ex.controls["seed"].value == 0 and ex.state["seed"] == 0
