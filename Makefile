@@ -43,8 +43,9 @@ $(VENV)/.installed-test: $(VENV)/.installed tests/requirements.txt
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# Opens on course/START_HERE.ipynb, the students' front door (course map, how to check a submission).
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.root_dir=course $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=course --LabApp.default_url=/lab/tree/START_HERE.ipynb $(LAB_ARGS)
 
 # Offline: tests/offline/sitecustomize.py refuses non-loopback connections in every process
 # of the suite, Jupyter kernels included (tests/test_offline_guard.py proves it).

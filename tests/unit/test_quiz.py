@@ -77,3 +77,6 @@ def test_matching_checks_keys_and_letters_then_names_wrong_items():
     msg = message(grade_matching, {"hinge": "b", "log": "a", "exp": "c"}, {"hinge": "a", "log": "b", "exp": "c"},
                   "q6", why="see the table")
     assert "2 of 3 items are wrong: 'hinge' → (a), 'log' → (b). see the table" in msg
+    msg = message(grade_matching, {"hinge": "a", "log": "b", "exp": "a"}, {"hinge": "a", "log": "b", "exp": "c"},
+                  "q6", why="w")
+    assert msg.startswith("q6: 1 of 3 items is wrong: 'exp' → (c). w"), msg
