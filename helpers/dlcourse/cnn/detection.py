@@ -5,8 +5,8 @@ Graded in the Week 03 notebooks, hence the private names. Boxes are corner forma
 [i, i+1)), so width = x2 - x1 with no "+1 pixel" convention (as torchvision, unlike the old
 PASCAL VOC code). The YOLO target has one box per cell (B = 1): channels
 [x, y, w, h, objectness, one-hot class (C)], the centre (x, y) as offsets inside its cell in
-[0, 1) and (w, h) in units of the cell size, so they may exceed 1 (the lecture's b_x, b_y, b_w,
-b_h; the YOLO v1 paper divides w, h by the image size instead). NMS follows the lecture: a box
+[0, 1) and (w, h) in units of the cell size, so they may exceed 1 (the Coursera DLS b_x, b_y, b_w,
+b_h; the YOLO v1 paper divides w, h by the image size instead). NMS follows the DLS rule: a box
 whose IoU with a kept box is >= the threshold is suppressed (torchvision suppresses only > it).
 """
 
@@ -44,7 +44,7 @@ def _nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.5) -> n
     """Greedy non-max suppression: indices of the kept boxes, highest score first.
 
     Repeatedly keep the best remaining box and drop every other remaining box whose IoU
-    with it is **at least** ``iou_threshold`` (the lecture's rule; torchvision.ops.nms drops
+    with it is **at least** ``iou_threshold`` (the Coursera DLS rule; torchvision.ops.nms drops
     only IoU > threshold, which differs only at exact equality). Ties in
     score keep the earlier index first. No score filter and no classes here: filter by
     score first, and run once per class for per-class NMS.

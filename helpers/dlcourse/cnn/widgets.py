@@ -547,7 +547,7 @@ _CANDIDATES = 24         # candidate boxes per image (default mode)
 
 
 def _nms_scored(boxes: np.ndarray, scores: np.ndarray, score_threshold: float, iou_threshold: float) -> np.ndarray:
-    """The lecture's NMS: drop scores <= score_threshold, then greedy NMS (IoU >= threshold suppressed)."""
+    """NMS with a score filter (Coursera DLS rule): drop scores <= score_threshold, then greedy NMS (IoU >= threshold suppressed)."""
     idx = np.flatnonzero(np.asarray(scores) > score_threshold)
     return idx[_nms(np.asarray(boxes)[idx], np.asarray(scores)[idx], iou_threshold)]
 
@@ -611,7 +611,7 @@ def compute_yolo_grid(iou: Callable, nms: Callable, scenes: dict, image: int, S:
     size = scenes["size"]
     boxes, scores, labels = scenes["candidates"][image]
     kept: list[int] = []
-    for cls in np.unique(labels):                                                # NMS per class (lecture)
+    for cls in np.unique(labels):                                                # NMS per class
         idx = np.flatnonzero(labels == cls)
         keep = np.asarray(nms(boxes[idx].copy(), scores[idx].copy(), score_threshold, iou_threshold)).astype(int)
         if keep.size and (keep.min() < 0 or keep.max() >= len(idx)):
@@ -733,7 +733,7 @@ def yolo_grid(iou: Callable | None = None, nms: Callable | None = None, predicti
 
     ``iou(a, b) -> float`` for two [x1, y1, x2, y2] boxes and ``nms(boxes (N, 4), scores (N,),
     score_threshold, iou_threshold) -> kept indices`` (drop scores <= threshold, then suppress
-    IoU >= threshold; yours or the references). NMS runs once per class, as in the lecture.
+    IoU >= threshold; yours or the references). NMS runs once per class.
     Left: an S x S grid on the image and the cell that owns each object's centre, with its
     YOLO target numbers (x, y in the cell, w, h in cell units). Right: candidate boxes before
     (dotted / dashed) and after NMS (bold); the slider "candidate" (by rank of score) picks one
