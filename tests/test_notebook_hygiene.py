@@ -148,9 +148,6 @@ def test_graded_exercises_are_not_one_call_into_dlcourse():
 
 # ---------------------------------------------------------------------------------------------
 # The notebook-anatomy conventions (README "Writing a notebook", DESIGN "Notebook anatomy").
-# Weeks whose notebooks are still being converted to them are listed here BY NAME and skipped,
-# visibly, by every test below; the list is emptied as soon as the weeks are converted.
-NOT_YET_CONVERTED = {"week03_cnn", "week04_training", "week05_sequences"}
 
 # Words of the course's build that must not reach a student (course/ only; case-insensitive).
 BUILD_WORDING = [r"seed[- ]notes?\b", r"\bseed'?s (erratum|notes?|slides?)", r"\bsyllabus", r"source (slides?|texts?)",
@@ -161,12 +158,6 @@ EXERCISE_POINTS_MINUTES = re.compile(r"\((\d+(?:\.\d+)?) points?, ~\d+ min\)\s*$
 RUBRIC = re.compile(r"\*\*Rubric \((\d+(?:\.\d+)?) points?\):\*\*")
 QUIZ_GRADERS = {"grade_choice", "grade_choices", "grade_number", "grade_matching"}
 QUIZ_FORMATS = {"check_choice_format", "check_choices_format", "check_number_format", "check_matching_format"}
-
-
-def _converted(week: str) -> None:
-    if week in NOT_YET_CONVERTED:
-        pytest.skip(f"{week} is in NOT_YET_CONVERTED (tests/test_notebook_hygiene.py): not yet converted to the "
-                    "notebook-anatomy conventions")
 
 
 def _week_notebooks(notebooks, week):
@@ -225,7 +216,6 @@ def test_silent_failures_finds_bare_asserts_and_empty_messages():
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_every_header_gives_run_time_and_study_time(week):
-    _converted(week)
     for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
         header = read(path).cells[0].source
         assert STUDY_TIME.search(header), (
@@ -234,7 +224,6 @@ def test_every_header_gives_run_time_and_study_time(week):
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_every_exercise_heading_gives_points_and_minutes(week):
-    _converted(week)
     for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
         headings = [h for c in read(path).cells if c.cell_type == "markdown" for h in EXERCISE_HEADING.findall(c.source)]
         assert headings, f"{rel(path)} has no `### Exercise` heading"
@@ -244,7 +233,6 @@ def test_every_exercise_heading_gives_points_and_minutes(week):
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_no_build_wording_reaches_students(week):
-    _converted(week)
     pattern = re.compile("|".join(BUILD_WORDING), re.IGNORECASE)
     for path in _week_notebooks(RELEASE_NOTEBOOKS, week):
         for cell in read(path).cells:
@@ -255,7 +243,6 @@ def test_no_build_wording_reaches_students(week):
 @pytest.mark.parametrize("week", WEEKS)
 def test_graded_cells_never_fail_silently(week):
     """nbgrader's feedback shows the exception line only: `AssertionError` alone explains nothing."""
-    _converted(week)
     for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
         for cell in read(path).cells:
             if is_test_cell(cell):
@@ -267,7 +254,6 @@ def test_graded_cells_never_fail_silently(week):
 def test_every_week_has_an_autograded_quiz(week):
     """A quiz item: a solution cell that assigns one variable, then a tests cell whose public part
     checks the format only (check_*_format) and whose hidden part grades (grade_* with why=)."""
-    _converted(week)
     items = 0
     for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
         cells = read(path).cells
@@ -292,7 +278,6 @@ def test_every_week_has_an_autograded_quiz(week):
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_every_predict_first_prompt_has_a_collapsible_answer(week):
-    _converted(week)
     for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
         text = "\n".join(c.source for c in read(path).cells if c.cell_type == "markdown")
         prompts = len(re.findall(r"\*\*Predict first", text))
@@ -302,7 +287,6 @@ def test_every_predict_first_prompt_has_a_collapsible_answer(week):
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_every_manual_question_prints_its_rubric(week):
-    _converted(week)
     for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
         cells = read(path).cells
         for i, cell in enumerate(cells):
