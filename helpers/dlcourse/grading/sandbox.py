@@ -10,7 +10,8 @@ never mounted, so student code cannot read hidden tests from them or change its 
 
 What the kernel sees (see :func:`bwrap_args`):
 
-- a read-only system (``/usr``, ``/etc``, ``/bin``, ``/lib*``), the Python installation, the
+- a read-only system (``/usr``, ``/bin``, ``/lib*``, what Python needs of ``/etc``: no
+  ``shadow``, no ``ssh``), the Python installation, the
   virtual environment and the ``dlcourse`` package, read-only; an otherwise empty, read-only
   root: no checkout, no ``solutions/``, no gradebook, no other submission, no real ``$HOME``;
 - its working folder ``/submission`` (tmpfs, ``scratch_mb`` quota) with the release's data
@@ -67,8 +68,18 @@ def bwrap() -> str | None:
     return shutil.which("bwrap")
 
 
+# What of /etc a Python kernel needs (libc, users, time, TLS, fonts); never shadow, ssh, cron, ...
+ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch.conf", "hosts", "host.conf",
+       "localtime", "timezone", "ssl", "ca-certificates", "ca-certificates.conf", "alternatives", "fonts",
+       "mime.types", "os-release", "debian_version", "xdg", "matplotlibrc", "gai.conf", "protocols", "services")
+
+
 def _system_binds() -> list[str]:
-    args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ETC:
+        path = Path("/etc") / name
+        if path.exists():
+            args += ["--ro-bind", str(path), str(path)]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / name
         if path.is_symlink():
