@@ -15,6 +15,7 @@ reading it, a count of forks or megabytes).
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -40,7 +41,6 @@ FORKS, FILL_MB, SCRATCH_MB, MAX_PROCESSES = 100, 160, 64, 64
 LIMITS = ["--cell-timeout", "60", "--submission-timeout", "300", "--kill-grace", "10", "--memory-mb", "2048",
           "--scratch-mb", str(SCRATCH_MB), "--max-processes", str(MAX_PROCESSES), "--workers", "2"]
 HIDDEN = "square of 0..3 (hidden)"
-EXCLUDED = {".git", ".venv", "__pycache__", ".pytest_cache", "artifacts", "reports", "node_modules"}
 
 
 # ---------------------------------------------------------------- host-side evidence
@@ -76,14 +76,11 @@ class Server:
 
 
 def tree_digest(root: Path) -> str:
-    """Hash of every file of the checkout (path and bytes), build and cache folders excluded."""
+    """Hash (path and bytes) of every file of the package, the only part of the checkout the sandbox
+    mounts; git status (before == after) covers every other tracked or new file."""
     h = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDED)
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if path.is_symlink() or not path.is_file():
-                continue
+    for path in sorted((root / "helpers" / "dlcourse").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
             h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
@@ -191,7 +188,8 @@ def sandboxed(tmp_path_factory):
         run = _grade(tmp, token, server, sandbox=True)
         run.update(token=token, received=list(server.received), before=before,
                    after={"tree": tree_digest(ROOT), "git": git_status(), "site": site_packages_digest()},
-                   leftovers=processes_with(token) + processes_with(str(run["home"])))   # kernels: connection file
+                   leftovers=processes_with(token) + processes_with(str(run["home"])),   # kernels: connection file
+                   cgroups=glob.glob(f"/sys/fs/cgroup/pids/dlcourse-{run['pid']}-*"))
     finally:
         server.close()
         kill_all(processes_with(token))
@@ -238,6 +236,7 @@ def test_sandbox_evidence_on_the_host(sandboxed):
     for folder in (course, runtime, Path("/tmp")):
         assert not (folder / f"pwned_{token}.txt").exists(), f"a kernel wrote into {folder}"
     assert sandboxed["leftovers"] == [], "a process of the batch survived it (daemon or kernel)"
+    assert sandboxed["cgroups"] == [], "a pids cgroup of the batch was left behind"
     assert HIDDEN not in json.dumps(sandboxed["escapes"]) and sandboxed["secret"] not in json.dumps(sandboxed["escapes"])
     # the limits held: forks stopped at the process limit, writes at the scratch quota
     forks = int(sandboxed["escapes"]["fork_storm"][1].split()[1])
