@@ -214,10 +214,21 @@ def _plain_nbgrader(root: Path, week: str) -> dict:
     from nbgrader.api import Gradebook
     from nbgrader_run import nbgrader
 
+    from dlcourse.grading.config import KERNEL_ENV
+
     nbgrader(root, "generate_assignment", week, "--force")
-    start = time.perf_counter()
-    nbgrader(root, "autograde", week)
-    seconds = time.perf_counter() - start
+    saved = {k: os.environ.get(k) for k in KERNEL_ENV}
+    os.environ.update(KERNEL_ENV)                      # the same kernel thread settings as dlcourse-grade's
+    try:
+        start = time.perf_counter()
+        nbgrader(root, "autograde", week)
+        seconds = time.perf_counter() - start
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gb:
         scores = {(s.student.id, nb.name, g.name): g.auto_score for s in gb.assignment_submissions(week)
                   for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}

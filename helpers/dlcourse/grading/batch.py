@@ -283,9 +283,11 @@ def _max(result: dict) -> float:
 
 
 def summary(b: Batch) -> str:
-    unsandboxed = [s for s in b.students if not b.results[s].get("sandbox", True) and b.results[s].get("submitted", True)]
+    unsandboxed = [s for s in b.students
+                   if not b.results[s].get("sandbox", True) and b.results[s].get("submitted", True)]
+    sandbox = f"OFF for {len(unsandboxed)} submission(s): {NO_SANDBOX}" if unsandboxed else "on (bubblewrap)"
     lines = [f"{b.opts.week}: {len(b.students)} student(s); grades in {b.opts.course.csv(b.opts.week)}",
-             f"sandbox: {'OFF for ' + str(len(unsandboxed)) + ' submission(s): ' + NO_SANDBOX if unsandboxed else 'on (bubblewrap)'}",
+             f"sandbox: {sandbox}",
              f"feedback in {b.opts.course.runtime / 'feedback'}/<student>/{b.opts.week}/", "",
              f"{'question':<40} {'mean':>6} {'max':>5} {'zeros':>6}"]
     for nb, gid in grade_columns(b):
