@@ -319,7 +319,8 @@ def section_grading(n_submissions: int, week: str = "week01_boosting", repeats: 
                      "speedup": None, "same_grades": True, "cost_row": True})
     for r in rows:
         print(f"  {r['grader']:<66} workers={r['workers']}  {r['submissions']} submissions in {r['seconds']:>6.1f} s "
-              f"({r['seconds_per_submission']} s each)  runs {r['runs']}  speed-up {r['speedup']}×  "
+              f"({r['seconds_per_submission']} s each)  runs {r['runs']}  "
+              f"{'' if r['speedup'] is None else 'speed-up ' + str(r['speedup']) + '×  '}"
               f"same grades: {r['same_grades']}")
     return rows
 
