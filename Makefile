@@ -89,13 +89,19 @@ guide: $(VENV)/.installed
 
 # One command (dlcourse-grade, see autograder/README.md): records the week in the gradebook, takes
 # SUBMISSIONS (a folder or .zip as the LMS exports it; default: what is in autograder/submitted/),
-# grades every submission in its own process group with limits, in parallel, writes feedback,
-# autograder/grades_WEEK.csv and prints a summary. GRADE_ARGS e.g. "--workers 2 --force".
+# grades every submission in its own process group with limits, in parallel, every kernel inside
+# a bubblewrap sandbox (Linux; `apt-get install bubblewrap`), writes feedback,
+# autograder/grades_WEEK.csv and prints a summary. GRADE_ARGS e.g. "--workers 2 --force";
+# "--no-sandbox" grades without the sandbox (and says so everywhere).
 SUBMISSIONS ?=
 GRADE_ARGS  ?=
 grade: $(VENV)/.installed
 	@test -n "$(WEEK)" || { echo "usage: make grade WEEK=week01_boosting [SUBMISSIONS=export.zip]  (one of: $(WEEKS))"; exit 2; }
 	@test -d solutions/$(WEEK) || { echo "no such week: $(WEEK) (one of: $(WEEKS))"; exit 2; }
+	@command -v bwrap >/dev/null || case "$(GRADE_ARGS)" in *--no-sandbox*) ;; *) echo "make grade: the grading \
+	sandbox needs bubblewrap: sudo apt-get install bubblewrap (Fedora: sudo dnf install bubblewrap); on macOS or \
+	Windows see autograder/README.md 'Grading on macOS or Windows'. GRADE_ARGS=--no-sandbox grades without it."; \
+	exit 2;; esac
 	$(THREADS_1) $(BIN)/python -m dlcourse.grading $(WEEK) $(SUBMISSIONS) $(GRADE_ARGS)
 
 clean-venv:
