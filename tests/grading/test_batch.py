@@ -19,8 +19,6 @@ import pytest
 from grading_env import CORPUS, WEEK, env, grade_command, make_course, read_csv, run_grader
 from make_corpus import EXPECTED
 
-pytestmark = pytest.mark.xdist_group("grading")
-
 # 40 students: 24 good / partial / untouched, 16 bad (case -> how many students)
 MIX = {"ok": 14, "raises_early": 6, "untouched_release": 4, "not_json": 1, "truncated": 1, "infinite_loop": 1,
        "kernel_exit": 1, "deleted_test_cell": 1, "edited_test_cell": 1, "duplicated_test_cell": 1,

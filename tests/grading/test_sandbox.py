@@ -35,8 +35,6 @@ from course_layout import ROOT
 from grading_env import CORPUS, WEEK, env, make_course, read_csv, require_sandbox
 from make_corpus import ESCAPES, EXPECTED, escape_notebook, solved
 
-pytestmark = pytest.mark.xdist_group("grading")
-
 FORKS, FILL_MB, SCRATCH_MB, MAX_PROCESSES = 100, 160, 64, 64
 LIMITS = ["--cell-timeout", "60", "--submission-timeout", "300", "--kill-grace", "10", "--memory-mb", "2048",
           "--scratch-mb", str(SCRATCH_MB), "--max-processes", str(MAX_PROCESSES), "--workers", "2"]
