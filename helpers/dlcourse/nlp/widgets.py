@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, NullLocator
 
 from ..data.language import BPE_WORD_FREQS, COOC_SENTENCES, COOC_VOCAB, NOISE_EXAMPLE, python_docs, \
     structured_corpus
@@ -65,6 +66,16 @@ def compute_bpe_stepper(pair_counts: Callable, merge: Callable, word_freqs: dict
                     word, encoded)
 
 
+def _title(ax, text: str) -> None:
+    """A title as a plain text artist (``set_title`` re-lays out the axes: most of a redraw's cost)."""
+    ax.text(0.5, 1.02, text, transform=ax.transAxes, ha="center", va="bottom", fontsize=10)
+
+
+def _layout_bars_and_text(fig: Figure) -> None:
+    _layout_two_panels(fig)
+    fig.axes[1].set_axis_off()
+
+
 def _layout_two_panels(fig: Figure, ratio=(1, 1.3)) -> None:
     gs = fig.add_gridspec(1, 2, width_ratios=ratio, left=0.08, right=0.98, bottom=0.22, top=0.88, wspace=0.15)
     fig.add_subplot(gs[0, 0])
@@ -73,7 +84,6 @@ def _layout_two_panels(fig: Figure, ratio=(1, 1.3)) -> None:
 
 def render_bpe_stepper(state: BPEState, fig: Figure) -> None:
     ax_c, ax_t = fig.axes
-    ax_c.cla()
     labels = ["+".join(p) for p, _ in state.next_counts]
     plots.plot_bars(labels, [c for _, c in state.next_counts], ax_c, highlight=0 if labels else None,
                     title=f"pair counts before merge {len(state.merges) + 1} (the top one is merged next)")
@@ -82,7 +92,6 @@ def render_bpe_stepper(state: BPEState, fig: Figure) -> None:
     lines += ["", f"vocabulary ({len(state.vocab)}): {', '.join(state.vocab)}", ""]
     if state.word:
         lines.append(f"'{state.word}' -> {list(state.encoded)}")
-    ax_t.cla()
     plots.plot_text_panel(lines, ax_t, title="words as symbols")
 
 
@@ -99,7 +108,7 @@ def bpe_stepper(pair_counts: Callable | None = None, merge: Callable | None = No
     controls = {"n_merges": widgets.IntSlider(value=0, min=0, max=8, description="merges"),
                 "word": widgets.Text(value="hugs", description="encode", continuous_update=False)}
     return Explorer(controls, lambda n_merges, word: compute_bpe_stepper(pc, mg, freqs, n_merges, word),
-                    render_bpe_stepper, figsize=(10, 3.6), layout=_layout_two_panels,
+                    render_bpe_stepper, figsize=(10, 3.6), layout=_layout_bars_and_text,
                     buttons={"Next merge": lambda ex: setattr(ex.controls["n_merges"], "value",
                                                               min(ex.controls["n_merges"].value + 1, 8)),
                              "Reset": lambda ex: setattr(ex.controls["n_merges"], "value", 0)},
@@ -143,14 +152,12 @@ def _layout_tfidf(fig: Figure) -> None:
 
 def render_tfidf_explorer(state: TFIDFState, fig: Figure) -> None:
     ax_m, ax_c = fig.axes
-    ax_m.cla()
-    ax_c.cla()
     col = state.vocab.index(state.term) if state.term in state.vocab else None
     rows = [f"d{i + 1}" for i in range(len(state.docs))]
     extra = f"; IDF('{state.term}') = {state.idf[col]:.3f}" if col is not None else ""
     plots.plot_matrix(state.tfidf, rows, state.vocab, ax_m, annotate=False, highlight_col=col,
                       title=f"TF-IDF, log base {state.base}{extra}")
-    plots.plot_matrix(state.cosine, rows, rows, ax_c, fmt="{:.2f}", title="cosine between documents")
+    plots.plot_matrix(state.cosine, rows, (), ax_c, fmt="{:.2f}", title="cosine between documents")
 
 
 def tfidf_explorer(docs: Sequence[str] = TFIDF_DOCS) -> Explorer:
@@ -169,8 +176,8 @@ def tfidf_explorer(docs: Sequence[str] = TFIDF_DOCS) -> Explorer:
 def _cooc_corpora() -> dict:
     lecture = [tokenize(s, lower=False) for s in COOC_SENTENCES]
     small = structured_corpus(600, rng=0)
-    keep = ["king", "queen", "man", "woman", "prince", "princess", "boy", "girl", "he", "his", "she", "her",
-            "france", "paris", "italy", "rome", "japan", "tokyo", "country", "city", "the"]
+    keep = ["king", "queen", "man", "woman", "he", "his", "she", "her", "france", "paris", "italy", "rome", "country",
+            "city", "the"]
     return {"lecture (3 sentences)": (lecture, list(COOC_VOCAB)), "structured corpus": (list(small.sentences), keep)}
 
 
@@ -204,9 +211,7 @@ def compute_cooccurrence_explorer(corpus: str, window: int, ramp: bool, cap: int
 
 def render_cooccurrence_explorer(state: CoocState, fig: Figure) -> None:
     ax_m, ax_p = fig.axes
-    ax_m.cla()
-    ax_p.cla()
-    plots.plot_matrix(state.X, state.vocab, state.vocab, ax_m, fmt="{:.2g}", title=f"X ({state.title})")
+    plots.plot_matrix(state.X, state.vocab, (), ax_m, annotate=False, title=f"X ({state.title}; columns as rows)")
     sv = ", ".join(f"{s:.2f}" for s in state.singular_values[:4])
     plots.plot_word_map(state.coords, state.vocab, ax_p, title=f"words at (U[:,0], U[:,1]); σ = {sv}, …")
 
@@ -228,7 +233,7 @@ def cooccurrence_explorer() -> Explorer:
 def _docs_counts() -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     counts = Counter(re.findall(r"[a-z_]+", "\n".join(python_docs().values()).lower()))
     ranked = counts.most_common()
-    picks = ranked[:12] + ranked[200:203] + ranked[1000:1003] + ranked[-3:]
+    picks = ranked[:6] + ranked[200:203] + ranked[1000:1003] + ranked[-3:]
     return tuple(w for w, _ in picks), np.array([c for _, c in ranked], float), np.array([c for _, c in picks], float)
 
 
@@ -246,18 +251,27 @@ def compute_noise_explorer(noise_distribution: Callable, power: float) -> NoiseS
     words, all_counts, _ = _docs_counts()
     p_uni = all_counts / all_counts.sum()
     p_noise = np.asarray(noise_distribution(all_counts, power), float)
-    idx = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 200, 201, 202, 1000, 1001, 1002,
-           len(all_counts) - 3, len(all_counts) - 2, len(all_counts) - 1]
+    idx = [0, 1, 2, 3, 4, 5, 200, 201, 202, 1000, 1001, 1002, len(all_counts) - 3, len(all_counts) - 2,
+           len(all_counts) - 1]                                       # the words _docs_counts picked
     f = np.array(list(NOISE_EXAMPLE.values()))
     return NoiseState(float(power), tuple(NOISE_EXAMPLE), f ** power, words, p_uni[idx], p_noise[idx])
 
 
 def _layout_noise(fig: Figure) -> None:
-    gs = fig.add_gridspec(1, 2, width_ratios=[1, 2.6], left=0.07, right=0.98, bottom=0.27, top=0.88, wspace=0.2)
+    words = _docs_counts()[0]
+    gs = fig.add_gridspec(1, 2, width_ratios=[1, 2.6], left=0.07, right=0.98, bottom=0.27, top=0.86, wspace=0.2)
     ax_l = fig.add_subplot(gs[0, 0])
-    ax_l.set_ylim(0, 1.05)
+    ax_l.set(ylim=(0, 1.1), yticks=[0, 0.5, 1])
+    for ax in (ax_l,):
+        ax.grid(False)
+    ax_l.set_xticks(range(len(NOISE_EXAMPLE)), list(NOISE_EXAMPLE), fontsize=8)
     ax_r = fig.add_subplot(gs[0, 1])
-    ax_r.set_yscale("log")
+    ax_r.set(yscale="log", ylim=(1e-7, 1), xlim=(-0.7, len(words) - 0.3))
+    ax_r.yaxis.set_major_locator(LogLocator(numticks=4))                # few ticks: tick labels cost most
+    ax_r.yaxis.set_minor_locator(NullLocator())
+    ax_r.grid(False)
+    ax_r.tick_params(axis="x", length=0)
+    ax_r.set_xticks(range(len(words)), words, rotation=60, ha="right", fontsize=7)
 
 
 def render_noise_explorer(state: NoiseState, fig: Figure) -> None:
@@ -266,16 +280,11 @@ def render_noise_explorer(state: NoiseState, fig: Figure) -> None:
     ax_l.bar(x, state.lecture_powers, color=PALETTE["orange"])
     for i, v in enumerate(state.lecture_powers):
         ax_l.text(i, v + 0.02, f"{v:.4f}", ha="center", fontsize=8)
-    ax_l.set_xticks(x, state.lecture_words, fontsize=8)
-    ax_l.set_title(f"lecture: f ** {state.power:.2f}", fontsize=10)
+    _title(ax_l, f"lecture: f ** {state.power:.2f} (not normalised)")
     x = np.arange(len(state.words))
-    ax_r.bar(x - 0.2, state.unigram, width=0.4, color=PALETTE["sky"], label="unigram f")
-    ax_r.bar(x + 0.2, state.noise, width=0.4, color=PALETTE["blue"], label=f"noise, power {state.power:.2f}")
-    ax_r.set_xticks(x, state.words, rotation=60, ha="right", fontsize=7)
-    ax_r.set_ylim(1e-7, 1)
-    ax_r.legend(fontsize=8, loc="upper right")
-    ax_r.set_title("Python docs words (frequent, mid-rank, rare): how often each is drawn as a negative",
-                   fontsize=10)
+    ax_r.vlines(x - 0.15, 1e-7, state.unigram, lw=5, color=PALETTE["sky"])       # one collection: cheap to draw
+    ax_r.vlines(x + 0.15, 1e-7, state.noise, lw=5, color=PALETTE["blue"])
+    _title(ax_r, f"Python docs words: unigram f (light) and noise f ** {state.power:.2f} normalised (dark)")
 
 
 def noise_explorer(noise_distribution: Callable | None = None) -> Explorer:
@@ -293,48 +302,103 @@ class EmbeddingState:
     neighbours: tuple[tuple[str, float], ...]
     question: tuple[str, str, str]
     answer: str
-    words: tuple[str, ...]
-    coords: np.ndarray          # (n, 2)
+    group: str                                          # which word map is shown
+    highlight: tuple[tuple[str, float, float], ...]     # (word, x, y) of the words in play that are on the map
 
 
-def compute_embedding_explorer(E: np.ndarray, vocab: Sequence[str], coords: np.ndarray, analogy: Callable,
-                               word: str, a: str, b: str, c: str, shown: Sequence[str]) -> EmbeddingState:
+def compute_embedding_explorer(E: np.ndarray, vocab: Sequence[str], maps: dict, analogy: Callable,
+                               word: str, a: str, b: str, c: str, group: str) -> EmbeddingState:
+    """``maps``: group name -> (words, coords (n, 2)) from :func:`_group_maps`."""
     vocab = list(vocab)
     neigh = tuple(nearest_neighbours(E, vocab, word, 6)) if word in vocab else ()
     ok = all(w in vocab for w in (a, b, c))
     answer = analogy(E, vocab, a, b, c) if ok else "(a word is not in the vocabulary)"
-    idx = [vocab.index(w) for w in shown]
-    return EmbeddingState(word, neigh, (a, b, c), answer, tuple(shown), coords[idx])
+    words, coords = maps[group]
+    hot = [w for w in dict.fromkeys((word, a, b, c, answer)) if w in words]
+    xy = {w: coords[words.index(w)] for w in hot}
+    return EmbeddingState(word, neigh, (a, b, c), answer, group,
+                          tuple((w, float(xy[w][0]), float(xy[w][1])) for w in hot))
 
 
-def render_embedding_explorer(state: EmbeddingState, fig: Figure) -> None:
+def _map_limits(P: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+    pad = 0.08 * (np.ptp(P, axis=0) + 1e-9)
+    return (P[:, 0].min() - pad[0], P[:, 0].max() + 2.5 * pad[0]), (P[:, 1].min() - pad[1], P[:, 1].max() + pad[1])
+
+
+def _group_maps(E: np.ndarray, vocab: Sequence[str], groups: dict) -> dict:
+    """group -> (words, 2-D PCA coordinates of those words only)."""
+    vocab = list(vocab)
+    return {g: (list(ws), project_2d(np.asarray(E, float)[[vocab.index(w) for w in ws]])) for g, ws in groups.items()}
+
+
+def render_embedding_explorer(state: EmbeddingState, fig: Figure, backgrounds: dict) -> None:
     ax_p, ax_t = fig.axes
-    ax_p.cla()
-    ax_t.cla()
-    hot = {state.word, *state.question, state.answer}
-    plots.plot_word_map(state.coords, state.words, ax_p, highlight=tuple(hot), title="2-D PCA of the embeddings")
+    image, ((x0, x1), (y0, y1)) = backgrounds[state.group]
+    ax_p.imshow(image, extent=(x0, x1, y0, y1), aspect="auto", interpolation="nearest")
+    for w, x, y in state.highlight:
+        ax_p.text(x, y, " " + w, fontsize=10, color=PALETTE["vermillion"], fontweight="bold", va="center",
+                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})   # hides the plain label under it
+    _title(ax_p, f"2-D PCA of the '{state.group}' words (words in play in red)")
     lines = [f"nearest to '{state.word}' (cosine):"] + [f"  {w:<10} {s:+.3f}" for w, s in state.neighbours]
     a, b, c = state.question
     lines += ["", f"{b} - {a} + {c} = ?", f"  -> {state.answer}"]
     plots.plot_text_panel(lines, ax_t, title="neighbours and analogy")
 
 
-def embedding_explorer(E: np.ndarray, vocab: Sequence[str], analogy: Callable | None = None,
-                       shown: Sequence[str] | None = None) -> Explorer:
-    """W10.5: nearest neighbours, an analogy b - a + c and a 2-D PCA of the embeddings ``E (V, N)``."""
+def _layout_embedding(fig: Figure) -> None:
+    _layout_two_panels(fig, (2, 1))
+    fig.axes[0].set(xticks=[], yticks=[])
+    fig.axes[0].grid(False)
+    fig.axes[1].set_axis_off()
+
+
+@functools.cache
+def _default_embedding() -> tuple[np.ndarray, tuple[str, ...], dict]:
+    from .embeddings import _skipgram_pairs, pairs_to_ids, train_sgns
+
+    corpus = structured_corpus(3000, rng=0)
+    vocab = sorted({w for s in corpus.sentences for w in s})
+    pairs = pairs_to_ids([p for s in corpus.sentences for p in _skipgram_pairs(s, 2)], vocab)
+    counts = Counter(w for s in corpus.sentences for w in s)
+    result = train_sgns(pairs, _noise_distribution(np.array([counts[w] for w in vocab])), epochs=4, rng=0,
+                        progress=False)
+    groups = {name: [w for pair in pairs_f for w in pair] for name, pairs_f in corpus.families.items()}
+    return result.W_in, tuple(vocab), groups
+
+
+def embedding_explorer(E: np.ndarray | None = None, vocab: Sequence[str] | None = None,
+                       analogy: Callable | None = None, groups: dict | None = None) -> Explorer:
+    """W10.5: nearest neighbours, an analogy b - a + c and 2-D PCA maps of groups of words.
+
+    ``E (V, N)`` and ``vocab`` are the embeddings to explore; ``groups`` maps a name to the
+    words of one map (default: the first 30 words). Without ``E`` it trains SGNS (the reference)
+    on the structured corpus first (about 3 s) and maps its three families.
+    """
+    if E is None or vocab is None:
+        E, vocab, default_groups = _default_embedding()
+        groups = groups or default_groups
     vocab = list(vocab)
-    shown = list(shown or vocab[:40])
-    coords = project_2d(np.asarray(E, float))
+    groups = dict(groups or {"words": vocab[:30]})
+    maps = _group_maps(E, vocab, groups)                                # fixed: each map is drawn once
+    probe = Figure(figsize=(10, 4.2))
+    _layout_embedding(probe)
+    box = probe.axes[0].get_position()                                  # the map's size in pixels at 72 dpi
+    size = (int(round(box.width * 10 * 72)), int(round(box.height * 4.2 * 72)))
+    backgrounds = {}
+    for g, (words, P) in maps.items():
+        limits = _map_limits(P)
+        backgrounds[g] = (plots.word_map_image(P, words, *limits, size=size), limits)
     options = sorted(vocab)
-    first = shown[0]
+    first = next(iter(groups.values()))[0]
+    pick = lambda w: w if w in vocab else first  # noqa: E731
     controls = {"word": widgets.Dropdown(options=options, value=first, description="word"),
-                "a": widgets.Dropdown(options=options, value="man" if "man" in vocab else first, description="a"),
-                "b": widgets.Dropdown(options=options, value="woman" if "woman" in vocab else first,
-                                      description="b"),
-                "c": widgets.Dropdown(options=options, value="king" if "king" in vocab else first,
-                                      description="c")}
+                "group": widgets.Dropdown(options=list(groups), description="map"),
+                "a": widgets.Dropdown(options=options, value=pick("man"), description="a"),
+                "b": widgets.Dropdown(options=options, value=pick("woman"), description="b"),
+                "c": widgets.Dropdown(options=options, value=pick("king"), description="c")}
     fn = analogy or _analogy
-    return Explorer(controls, lambda word, a, b, c: compute_embedding_explorer(E, vocab, coords, fn, word, a, b, c,
-                                                                               shown),
-                    render_embedding_explorer, figsize=(10, 4.2), layout=lambda fig: _layout_two_panels(fig, (2, 1)),
+    return Explorer(controls, lambda word, group, a, b, c: compute_embedding_explorer(E, vocab, maps, fn, word, a, b,
+                                                                                      c, group),
+                    lambda state, fig: render_embedding_explorer(state, fig, backgrounds),
+                    figsize=(10, 4.2), layout=_layout_embedding,
                     title="<b>Embedding explorer</b>: neighbours of a word; analogy a : b :: c : ?")
