@@ -176,8 +176,8 @@ def tfidf_explorer(docs: Sequence[str] = TFIDF_DOCS) -> Explorer:
 def _cooc_corpora() -> dict:
     lecture = [tokenize(s, lower=False) for s in COOC_SENTENCES]
     small = structured_corpus(600, rng=0)
-    keep = ["king", "queen", "man", "woman", "he", "his", "she", "her", "france", "paris", "italy", "rome", "country",
-            "city", "the"]
+    keep = ["king", "queen", "throne", "crown", "man", "woman", "adult", "job", "france", "paris", "french", "wine",
+            "he", "his", "she", "her", "country", "city", "the"]
     return {"lecture (3 sentences)": (lecture, list(COOC_VOCAB)), "structured corpus": (list(small.sentences), keep)}
 
 
