@@ -3,7 +3,9 @@
 Modules by kind: :mod:`.tables` (the lectures' worked-example tables as data),
 :mod:`.toy` (small synthetic 2-D / 1-D sets), :mod:`.images` (bundled image sets),
 :mod:`.shapes` (the lecture's X/O images and a coloured-shapes detection set), :mod:`.text`
-(character vocabularies, "hello", the Zen of Python, date-translation pairs).
+(character vocabularies, "hello", the Zen of Python, date-translation pairs), :mod:`.language`
+(the NLP week's lecture examples, stop words, a lemma table, a corpus with known word relations, the
+Python documentation topics; import it as ``dlcourse.data.language``).
 """
 
 from .images import PHOTOS, digits, lfw_faces, photo
