@@ -14,7 +14,6 @@ import time
 import zipfile
 
 import psutil
-import pytest
 
 from grading_env import CORPUS, WEEK, env, grade_command, make_course, read_csv, run_grader
 from make_corpus import EXPECTED
