@@ -10,7 +10,7 @@ from matplotlib.patches import Rectangle
 
 from ..plotting import PALETTE, SEQUENTIAL
 
-__all__ = ["montage", "map_grid", "filter_grid", "upsample", "overlay", "image", "patches_grid"]
+__all__ = ["montage", "map_grid", "filter_grid", "upsample", "blend", "overlay", "image", "patches_grid"]
 
 
 def montage(tiles: np.ndarray, ncols: int | None = None, pad: int = 1, per_tile: bool = False) -> np.ndarray:
@@ -70,18 +70,28 @@ def image(img: np.ndarray, ax, title: str | None = None, cmap: str = "gray"):
     return ax
 
 
-def overlay(img: np.ndarray, heat: np.ndarray, ax, alpha: float = 0.5, title: str | None = None,
-            signed: bool = False):
-    """``heat`` (any size, upsampled bilinearly) over the grey ``img (H, W)``; ``signed`` uses a
-    diverging map centred at 0, else the sequential map from 0 to the maximum."""
-    heat = upsample(heat, np.shape(img)) if np.shape(heat) != np.shape(img) else np.asarray(heat, dtype=float)
-    image(img, ax, title)
+def blend(img: np.ndarray, heat: np.ndarray, alpha: float = 0.5, signed: bool = False) -> np.ndarray:
+    """RGB ``(H, W, 3)``: ``heat`` (upsampled bilinearly to the image) coloured and mixed into the grey
+    ``img`` with weight ``alpha``. ``signed``: a diverging map centred at 0, else 0 .. max."""
+    import matplotlib
+
+    img = np.asarray(img, dtype=float)
+    heat = upsample(heat, img.shape) if np.shape(heat) != img.shape else np.asarray(heat, dtype=float)
     if signed:
         m = max(float(np.abs(heat).max()), 1e-9)
-        ax.imshow(heat, cmap="RdBu_r", vmin=-m, vmax=m, alpha=alpha, interpolation="bilinear")
+        rgb = matplotlib.colormaps["RdBu_r"]((heat / m + 1) / 2)[..., :3]
     else:
-        ax.imshow(heat, cmap=SEQUENTIAL, vmin=0, vmax=max(float(heat.max()), 1e-9), alpha=alpha,
-                  interpolation="bilinear")
+        rgb = matplotlib.colormaps[SEQUENTIAL](np.clip(heat, 0, None) / max(float(heat.max()), 1e-9))[..., :3]
+    return (1 - alpha) * img[..., None] + alpha * rgb
+
+
+def overlay(img: np.ndarray, heat: np.ndarray, ax, alpha: float = 0.5, title: str | None = None,
+            signed: bool = False):
+    """``heat`` (any size) over the grey ``img (H, W)`` as one blended RGB image (:func:`blend`)."""
+    ax.imshow(blend(img, heat, alpha, signed), interpolation="nearest")
+    ax.set(xticks=[], yticks=[])
+    if title:
+        ax.set_title(title, fontsize=10)
     return ax
 
 

@@ -60,7 +60,7 @@ def _activation_maximization(f: Callable[[torch.Tensor], torch.Tensor], shape: S
         x = x.detach().requires_grad_(True)
         objective = f(x) - l2 * (x ** 2).sum()
         (grad,) = torch.autograd.grad(objective, x)
-        history.append(float(objective))
+        history.append(float(objective.detach()))
         x = (x + lr * grad).detach()                                     # ascent: plus
         if every and (step + 1) % every == 0:
             if blur_sigma > 0:
@@ -84,8 +84,10 @@ def _tv_loss(x: torch.Tensor, beta: float = 2.0) -> torch.Tensor:
     dh = x[..., :-1, 1:] - x[..., :-1, :-1]                              # (..., H-1, W-1) right neighbour
     dv = x[..., 1:, :-1] - x[..., :-1, :-1]                              # (..., H-1, W-1) lower neighbour
     sq = dh ** 2 + dv ** 2
-    # (sq + tiny) ** (beta/2): a finite gradient at sq = 0 for beta < 2 (no effect on the value's digits)
-    return (sq if beta == 2 else (sq + 1e-12) ** (beta / 2)).sum()
+    if beta == 2:
+        return sq.sum()
+    positive = sq > 0                                                    # x ** (beta/2) has no gradient at 0
+    return (torch.where(positive, sq, torch.ones_like(sq)) ** (beta / 2) * positive).sum()
 
 
 def _gram_matrix(F: torch.Tensor, normalize: bool = False) -> torch.Tensor:
