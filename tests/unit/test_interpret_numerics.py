@@ -82,7 +82,7 @@ def test_normalize_filters_matches_a_loop_and_handles_constant_filters():
 
 def test_receptive_fields_of_the_gap_cnn():
     model = gap_cnn()
-    assert [att.receptive_field(model, n)[:2] for n in ("conv1", "pool1", "conv2", "relu3")] == \
+    assert [att.receptive_field_geometry(model, n)[:2] for n in ("conv1", "pool1", "conv2", "relu3")] == \
         [(3, 1), (4, 2), (8, 2), (12, 2)]
 
 

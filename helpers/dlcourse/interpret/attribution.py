@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["class_scores", "layer_output", "fraction_zero", "receptive_field", "top_patches", "guided_backprop",
+__all__ = ["class_scores", "layer_output", "fraction_zero", "receptive_field_geometry", "top_patches", "guided_backprop",
            "heat_mass", "fgsm", "targeted_attack", "RELU_RULES"]
 
 RELU_RULES = ("backprop", "deconvnet", "guided")
@@ -72,7 +72,7 @@ def _normalize_filters(w) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ maximally activating patches
-def receptive_field(model: nn.Sequential, layer: str) -> tuple[int, int, float]:
+def receptive_field_geometry(model: nn.Sequential, layer: str) -> tuple[int, int, float]:
     """(size, jump, start) of a unit of ``layer`` in input pixels, for a Sequential of conv/pool/ReLU.
 
     size: side of the receptive field; jump: input pixels between neighbouring units; start:
@@ -102,7 +102,7 @@ def top_patches(model: nn.Sequential, layer: str, channel: int, X, k: int = 9) -
     N, _, v = A.shape
     best = A.reshape(N, -1).max(dim=1)                                   # per image: value, flat index
     order = torch.argsort(best.values, descending=True)[:k]
-    size, jump, start = receptive_field(model, layer)
+    size, jump, start = receptive_field_geometry(model, layer)
     H, W = X.shape[-2:]
     out = []
     for n in order.tolist():
