@@ -29,8 +29,8 @@ def _built(explorer):
 
 
 def test_module_exports_the_three_builders_and_states_are_frozen_dataclasses():
-    assert sorted(widgets.__all__) == ["activation_browser", "gradcam_explorer", "occlusion_explorer"]
-    for cls in (widgets.ActivationState, widgets.OcclusionState, widgets.HeatState):
+    assert sorted(widgets.__all__) == ["activation_browser", "am_studio", "gradcam_explorer", "occlusion_explorer"]
+    for cls in (widgets.ActivationState, widgets.OcclusionState, widgets.HeatState, widgets.StudioState):
         assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen
 
 
@@ -88,6 +88,24 @@ def test_gradcam_explorer_shows_the_identity_and_the_shortcut():
     assert ex.state.model_name == "clean" and ex.state.tag_mass < st.tag_mass
     ex.controls["target"].value = 7
     assert ex.state.target == 7
+
+
+def test_am_studio_runs_only_on_the_button_and_keeps_runs():
+    calls = []
+
+    def student(f, shape, **kw):
+        calls.append(kw)
+        x = torch.zeros(shape, dtype=torch.float64)
+        return x, [0.0] * kw["steps"]
+
+    ex = _built(widgets.am_studio(activation_maximization=student))
+    assert len(calls) == 1 and ex.state.image is not None and calls[0]["l2"] == 0.05
+    ex.controls["c"].value = 2                                           # a new setting: selected, not run
+    assert len(calls) == 1 and ex.state.image is None
+    ex.buttons["Run"].click()
+    assert len(calls) == 2 and ex.state.params[0] == 2 and ex.state.image.shape == (16, 16)
+    ex.controls["c"].value = 7                                           # back to a setting already run
+    assert len(calls) == 2 and ex.state.image is not None
 
 
 def test_a_broken_student_function_is_reported_under_the_figure():
