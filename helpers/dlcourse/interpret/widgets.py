@@ -133,8 +133,8 @@ def render_occlusion(state: OcclusionState, fig: Figure) -> None:
                      fontsize=10)
     m = max(float(np.abs(state.heat).max()), 1e-9)
     ax_heat.imshow(state.heat, cmap="RdBu_r", vmin=-m, vmax=m, interpolation="nearest")
-    ax_heat.set_title(f"score drop per patch position ({state.heat.shape[0]}x{state.heat.shape[1]}, "
-                      f"stride {state.stride}); red = important", fontsize=10)
+    ax_heat.set_title(f"score drop, {state.heat.shape[0]}x{state.heat.shape[1]} positions (red: evidence)",
+                      fontsize=10)
 
 
 def occlusion_explorer(occlusion_map: Callable | None = None) -> Explorer:
