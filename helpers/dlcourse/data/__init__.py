@@ -3,11 +3,13 @@
 Modules by kind: :mod:`.tables` (the lectures' worked-example tables as data),
 :mod:`.toy` (small synthetic 2-D / 1-D sets), :mod:`.images` (bundled image sets),
 :mod:`.shapes` (the lecture's X/O images and a coloured-shapes detection set), :mod:`.text`
-(character vocabularies, "hello", the Zen of Python, date-translation pairs), :mod:`.language`
+(character vocabularies, "hello", the Zen of Python, date-translation pairs), :mod:`.canvas`
+(digits on a 16x16 canvas with an optional corner tag: the planted shortcut of Week 08), :mod:`.language`
 (the NLP week's lecture examples, stop words, a lemma table, a corpus with known word relations, the
 Python documentation topics; import it as ``dlcourse.data.language``).
 """
 
+from .canvas import CANVAS_SIZE, TAG_SIZE, add_tag, digit_canvas
 from .images import PHOTOS, digits, lfw_faces, photo
 from .shapes import SHAPE_CLASSES, XO_FILTERS, shapes_dataset, xo_images
 from .text import DATE_FORMATS, HELLO_VOCAB, CharVocab, date_pairs, hello_sequences, zen_text
@@ -20,4 +22,5 @@ __all__ = [
     "two_moons", "noisy_sine", "xor", "spirals", "toy_2d", "lfw_faces", "digits", "photo", "PHOTOS",
     "xo_images", "XO_FILTERS", "SHAPE_CLASSES", "shapes_dataset",
     "CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "date_pairs", "DATE_FORMATS",
+    "digit_canvas", "add_tag", "TAG_SIZE", "CANVAS_SIZE",
 ]
