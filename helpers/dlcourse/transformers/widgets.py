@@ -65,6 +65,8 @@ def _layout_calculator(fig: Figure) -> None:
     ax_s, ax_w = fig.subplots(1, 2, gridspec_kw={"wspace": 0.35, "left": 0.08, "right": 0.97, "top": 0.85})
     ax_s.set(ylabel="score fed to the softmax", xlim=(-0.6, 1.6))
     ax_w.set(ylabel="attention weight α", ylim=(0, 1.1), xlim=(-0.6, 1.6))
+    for ax in (ax_s, ax_w):                                             # the keys never change: label them once
+        ax.set_xticks([0, 1], ["key: Thinking", "key: Machines"])
 
 
 def render_attention_calculator(state: CalculatorState, fig: Figure) -> None:
@@ -74,8 +76,6 @@ def render_attention_calculator(state: CalculatorState, fig: Figure) -> None:
     top = max(float(np.max(np.abs(state.used_scores))), 1e-9)
     ax_s.set_ylim(min(0, float(state.used_scores.min())) * 1.15, top * 1.2)
     ax_w.bar([0, 1], state.weights, color=colors)
-    for ax in (ax_s, ax_w):
-        ax.set_xticks([0, 1], [f"key: {w}" for w in state.words])
     for j in range(2):
         ax_s.text(j, state.used_scores[j], f"{state.used_scores[j]:.4g}", ha="center", va="bottom", size=9)
         ax_w.text(j, state.weights[j], f"{state.weights[j]:.6f}", ha="center", va="bottom", size=9)
@@ -95,7 +95,7 @@ def attention_calculator(attention: Callable | None = None) -> Explorer:
                 "temperature": widgets.FloatLogSlider(1.0, base=10, min=-1, max=1, step=0.05,
                                                       description="temperature T")}
     return Explorer(controls, functools.partial(compute_attention_calculator, attention or _reference_attention),
-                    render_attention_calculator, layout=_layout_calculator, figsize=(9, 3.6))
+                    render_attention_calculator, layout=_layout_calculator, figsize=(8, 3.2))
 
 
 # --------------------------------------------------------------------------- positional-encoding explorer
@@ -144,7 +144,7 @@ def pe_explorer(pe_fn: Callable | None = None, max_len: int = 100) -> Explorer:
     controls = {"d_model": widgets.IntSlider(16, min=4, max=128, step=4, description="d_model"),
                 "position": widgets.IntSlider(20, min=0, max=max_len - 1, description="position")}
     return Explorer(controls, functools.partial(compute_pe_explorer, fn, max_len=max_len), render_pe_explorer,
-                    layout=_layout_pe, figsize=(9, 3.6))
+                    layout=_layout_pe, figsize=(8.5, 3.2))
 
 
 # --------------------------------------------------------------------------- masking playground
@@ -179,23 +179,27 @@ def compute_masking(causal_mask_fn: Callable, T: int, length: int, causal: bool,
 
 
 def render_masking(state: MaskState, fig: Figure) -> None:
-    ax = fig.axes[0]
+    ax, ax_sum = fig.axes
     T = len(state.weights)
     ax.imshow(np.nan_to_num(state.weights), cmap=SEQUENTIAL, vmin=0, vmax=1, interpolation="nearest",
               extent=(-0.5, T - 0.5, T - 0.5, -0.5))
     ys, xs = np.nonzero(~state.allowed)
     ax.plot(xs, ys, "x", color=PALETTE["vermillion"], ms=9, mew=2)
-    ax.set(xlim=(-0.5, T + 1.2), ylim=(T - 0.5, -0.5))
-    for i, s in enumerate(state.row_sums):
-        ok = abs(s - 1) < 1e-9
-        ax.text(T - 0.2, i, f"Σ = {s:.2f}", va="center", size=9, color=PALETTE["black" if ok else "vermillion"])
-    ax.set_title(f"mask applied {state.where} the softmax (× = masked key)", loc="left", size=10)
+    ax.set(xlim=(-0.5, T - 0.5), ylim=(T - 0.5, -0.5), xticks=range(T), yticks=range(T))
+    ok = np.abs(state.row_sums - 1) < 1e-9
+    ax_sum.barh(np.arange(T), state.row_sums, color=np.where(ok, PALETTE["blue"], PALETTE["vermillion"]))
+    ax_sum.set_ylim(T - 0.5, -0.5)
+    ax.set_title(f"mask {state.where} the softmax (× masked): {int(ok.sum())} of {T} rows sum to 1",
+                 loc="left", size=10)
 
 
 def _layout_masking(fig: Figure) -> None:
-    ax = fig.add_axes((0.1, 0.12, 0.85, 0.78))
+    ax = fig.add_axes((0.1, 0.12, 0.68, 0.78))
     ax.set(xlabel="key position j", ylabel="query position i")
     ax.grid(False)
+    ax_sum = fig.add_axes((0.82, 0.12, 0.14, 0.78))
+    ax_sum.set(xlim=(0, 1.1), xticks=[0, 1], yticks=[], xlabel="row sum")
+    ax_sum.axvline(1.0, color=PALETTE["black"], lw=0.8)
 
 
 def masking_playground(causal_mask_fn: Callable | None = None) -> Explorer:
@@ -210,7 +214,7 @@ def masking_playground(causal_mask_fn: Callable | None = None) -> Explorer:
                 "where": widgets.ToggleButtons(options=["before", "after"], value="before",
                                                description="mask the")}
     return Explorer(controls, functools.partial(compute_masking, causal_mask_fn or _causal_mask), render_masking,
-                    layout=_layout_masking, figsize=(6.5, 4.6))
+                    layout=_layout_masking, figsize=(6.2, 4.2))
 
 
 # --------------------------------------------------------------------------- attention-head viewer
@@ -220,7 +224,7 @@ class HeadState:
     weights: np.ndarray         # (T, T) of the chosen layer and head
     layer: int
     head: int
-    top: tuple[str, ...]        # for the last query: the three most attended characters
+    top: tuple[str, ...]        # for the last query: its three most attended characters, positions, weights
 
 
 def compute_head_viewer(maps_of: Callable[[str], np.ndarray], prompt: str, layer: int, head: int) -> HeadState:
@@ -228,7 +232,7 @@ def compute_head_viewer(maps_of: Callable[[str], np.ndarray], prompt: str, layer
     w = maps[min(layer, len(maps) - 1), min(head, maps.shape[1] - 1)]
     chars = tuple("␣" if c == " " else "⏎" if c == "\n" else c for c in prompt[-len(w):])
     order = np.argsort(-w[-1])[:3]
-    return HeadState(chars, w, int(layer), int(head), tuple(f"{chars[j]}@{j}:{w[-1, j]:.2f}" for j in order))
+    return HeadState(chars, w, int(layer), int(head), tuple(f"'{chars[j]}' (position {j}, {w[-1, j]:.2f})" for j in order))
 
 
 def render_head_viewer(state: HeadState, fig: Figure) -> None:
@@ -237,9 +241,11 @@ def render_head_viewer(state: HeadState, fig: Figure) -> None:
     ax.imshow(state.weights, cmap=SEQUENTIAL, vmin=0, vmax=1, interpolation="nearest",
               extent=(-0.5, T - 0.5, T - 0.5, -0.5))
     ax.set(xlim=(-0.5, T - 0.5), ylim=(T - 0.5, -0.5))
-    ax.set_xticks(range(T), state.chars, size=8)
-    ax.set_yticks(range(T), state.chars, size=8)
-    ax.set_title(f"layer {state.layer}, head {state.head}; last character looks at {', '.join(state.top)}",
+    if getattr(ax, "_labelled_chars", None) != state.chars:             # tick labels are costly: only on a new prompt
+        ax.set_xticks(range(T), state.chars, size=8)
+        ax.set_yticks(range(T), state.chars, size=8)
+        ax._labelled_chars = state.chars
+    ax.set_title(f"layer {state.layer}, head {state.head}: the last character looks most at {', '.join(state.top)}",
                  loc="left", size=10)
 
 
@@ -267,4 +273,4 @@ def head_viewer(model, vocab, prompts: Sequence[str] = ("for x in range(10):", "
     controls = {"prompt": widgets.Text(prompts[0], description="prompt", continuous_update=False),
                 "layer": widgets.IntSlider(0, min=0, max=c.n_layers - 1, description="layer"),
                 "head": widgets.IntSlider(0, min=0, max=c.n_heads - 1, description="head")}
-    return Explorer(controls, compute, render_head_viewer, layout=_layout_head_viewer, figsize=(7, 6))
+    return Explorer(controls, compute, render_head_viewer, layout=_layout_head_viewer, figsize=(6, 5.2))
