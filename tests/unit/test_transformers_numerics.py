@@ -111,7 +111,7 @@ def test_gpt_is_causal_and_counts_by_formula():
         assert logits.shape == (2, 10, 11)
         assert torch.allclose(model(changed)[:, :6], logits[:, :6], atol=1e-6)
         assert not torch.allclose(model(changed)[:, 6:], logits[:, 6:], atol=1e-6)
-    assert gpt.count_parameters(model) == gpt._gpt_param_count(2, 16, 11, 16)
+    assert gpt.n_parameters(model) == gpt._gpt_param_count(2, 16, 11, 16)
 
 
 def test_parameter_counts_match_the_lecture():

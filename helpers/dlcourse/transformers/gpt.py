@@ -29,7 +29,7 @@ from torch.nn import functional as F
 from ..data.text import CharVocab
 
 __all__ = ["GPTConfig", "CharGPT", "train_gpt", "estimate_loss", "generate", "attention_maps",
-           "count_parameters", "char_corpus"]
+           "n_parameters", "char_corpus"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class CharGPT(nn.Module):
         return self.ln_f(x) @ self.tok_emb.weight.T                     # (N, T, V), tied read-out
 
 
-def count_parameters(model: nn.Module) -> int:
+def n_parameters(model: nn.Module) -> int:
     """Number of trainable values (a tied matrix counts once)."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
