@@ -100,3 +100,11 @@ def test_head_viewer_on_a_small_model():
     assert np.allclose(ex.state.weights, maps[1, 1])
     ex.controls["prompt"].value = "print(x) ¤"                         # an unknown character is dropped
     assert len(ex.state.chars) == len("print(x) ")
+
+
+def test_every_builder_works_with_its_defaults():
+    """make bench builds each widget with no arguments; the head viewer then trains its own small GPT."""
+    ex = _built(widgets.head_viewer())
+    assert ex.state.weights.shape[0] == len("for x in range(10):")
+    for builder in (widgets.attention_calculator, widgets.pe_explorer, widgets.masking_playground):
+        _built(builder())

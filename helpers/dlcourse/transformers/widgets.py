@@ -254,9 +254,20 @@ def _layout_head_viewer(fig: Figure) -> None:
     ax.grid(False)
 
 
-def head_viewer(model, vocab, prompts: Sequence[str] = ("for x in range(10):", "The return statement")) -> Explorer:
-    """Causal attention weights of every layer and head of a trained :class:`~.gpt.CharGPT` on a typed prompt."""
-    from .gpt import attention_maps
+def head_viewer(model=None, vocab=None,
+                prompts: Sequence[str] = ("for x in range(10):", "The return statement")) -> Explorer:
+    """Causal attention weights of every layer and head of a trained :class:`~.gpt.CharGPT` on a typed prompt.
+
+    ``model`` and ``vocab`` default to a small GPT (2 layers, 4 heads, C = 48) trained here for 150
+    steps on the Python help topics (a few seconds); the attention maps of each prompt are cached.
+    """
+    from .gpt import CharGPT, GPTConfig, attention_maps, char_corpus, train_gpt
+
+    if model is None or vocab is None:
+        from ..data.text import python_docs_text
+        vocab, train_ids, _ = char_corpus(python_docs_text())
+        model = CharGPT(GPTConfig(len(vocab), block_size=48, d_model=48, n_layers=2, n_heads=4))
+        train_gpt(model, train_ids, steps=150, lr=6e-3, seed=0, progress=False)
 
     allowed = set(vocab.itos)
 
