@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
 from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
-from .textlayer import TextLayer
+from ..widgetkit import TextLayer
 
 __all__ = ["SATURATION_Z", "saturated_regions", "plot_activation", "make_grid", "plot_points",
            "plot_probability_map", "plot_decision_boundary", "plot_decision_line", "plot_loss_curve",
@@ -172,7 +172,7 @@ def plot_network_222(ax: Axes, weights: Mapping[str, float], values: Mapping[str
     net_h, h, net_o, yhat) annotates each neuron with its net input and output; ``x`` and
     ``target`` label the inputs and the targets. ``highlight`` names edges / nodes to
     emphasise (thick orange). The axes is switched off and its limits fixed; all labels are
-    one :class:`~dlcourse.mlp.textlayer.TextLayer` (``ax.artists[-1]``, see ``.strings()``).
+    one :class:`~dlcourse.widgetkit.TextLayer` (``ax.artists[-1]``, see ``.strings()``).
     """
     ax.set_axis_off()
     ax.set(xlim=(-1.9, 10.6), ylim=(-2.6, 4.3))
