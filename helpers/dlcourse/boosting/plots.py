@@ -20,6 +20,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import ScaledTranslation
 
 from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
+from ..plotting import make_grid as _make_grid
 from ..widgetkit import StaticLayer, TableArtist, add_text_table, freeze_static, plot_text_table
 from .haar import haar_rectangles
 
@@ -65,16 +66,9 @@ def pinned_legend(ax: Axes, handles: Sequence[Artist], loc: str = "upper right",
 
 
 def make_grid(X: np.ndarray, n: int = 80, pad: float = 0.5) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """A regular n x n grid over the bounding box of X (N, 2), padded by ``pad``.
-
-    Returns ``grid`` of shape (n*n, 2), row-major from the bottom-left (x varies fastest,
-    as ``imshow(origin="lower")`` expects), and ``extent = (xmin, xmax, ymin, ymax)``.
-    """
-    lo, hi = np.min(X, axis=0) - pad, np.max(X, axis=0) + pad               # (2,), (2,)
-    xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)     # (n,), (n,)
-    gx, gy = np.meshgrid(xs, ys)                                            # (n, n) each
-    grid = np.column_stack([gx.ravel(), gy.ravel()])                        # (n*n, 2)
-    return grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
+    """:func:`dlcourse.plotting.make_grid` with this week's default n = 80: an n x n grid (n*n, 2)
+    over X (N, 2) padded by ``pad``, and ``extent = (xmin, xmax, ymin, ymax)``."""
+    return _make_grid(X, n, pad)
 
 
 def plot_weighted_points(ax: Axes, X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ...plotting import PALETTE
+from ...plotting import PALETTE, make_grid, plot_points, plot_probability_map
 from ...widgetkit import Explorer, freeze_static, title
 from .. import plots
 from ..regularization import _EarlyStopping
@@ -27,7 +27,6 @@ OF_KEEP = (1.0, 0.9, 0.8, 0.5)
 @functools.cache
 def _moons_split() -> dict:
     from ...data import two_moons
-    from ...mlp.plots import make_grid
 
     X, y = two_moons(100, 0.3, rng=0)
     X_val, y_val = two_moons(400, 0.3, rng=1)
@@ -88,8 +87,6 @@ def _layout_overfitting_lab(fig: Figure) -> None:
 
 
 def render_overfitting_lab(state: dict, fig: Figure) -> None:
-    from ...mlp.plots import plot_points, plot_probability_map
-
     ax, ax_b = fig.axes
     fit = state["fit"]
     plots.plot_train_val(ax, np.minimum(fit["train_loss"], 1.0), np.minimum(fit["val_loss"], 1.0),
