@@ -60,5 +60,5 @@ def test_the_check_rejects_a_dict_state_and_an_error_message():
     def breaks_at_max():
         return Explorer({"a": ipw.IntSlider(1, min=0, max=3)}, compute, lambda s, fig: fig.add_subplot())
     breaks_at_max.__module__ = __name__
-    with pytest.raises(testing.WidgetCheckFailed, match="'a' = 3 showed an error.*three is not allowed"):
+    with pytest.raises(testing.WidgetCheckFailed, match="(?s)'a' = 3 showed an error.*three is not allowed"):
         testing.check_builder(breaks_at_max, __name__)

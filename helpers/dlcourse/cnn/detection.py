@@ -8,6 +8,8 @@ PASCAL VOC code). The YOLO target has one box per cell (B = 1): channels
 [0, 1) and (w, h) in units of the cell size, so they may exceed 1 (the lecture's b_x, b_y, b_w,
 b_h; the YOLO v1 paper divides w, h by the image size instead). NMS follows the lecture: a box
 whose IoU with a kept box is >= the threshold is suppressed (torchvision suppresses only > it).
+Letters as in the YOLO paper (an exception to CONTRIBUTING.md): S grid cells per side, C
+classes, B boxes per cell; a grid is (S, S, 5 + C).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ builders in ``__all__``; :func:`check_widget_module` runs, for each builder:
    both states of a checkbox, a number box up and down (text boxes are left alone: typed
    text may be rejected on purpose) - and every button clicked, without an error message;
 5. redraws leave nothing stale: after all that, the figure holds what one render of the
-   last state on a freshly laid-out figure holds;
+   last state on a freshly laid-out figure holds, and its fixed texts and legends are
+   frozen (:func:`~dlcourse.widgetkit.freeze_static`), not redrawn every time;
 
 and for the week: ``import dlcourse.<week>`` loads none of torch, matplotlib, ipywidgets,
 scikit-learn, SciPy, scikit-image (students' numerics stay cheap to import).
@@ -34,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["WidgetCheckFailed", "widget_modules", "builders", "control_values", "check_builder",
+__all__ = ["WidgetCheckFailed", "widget_modules", "builders", "control_values", "built", "check_builder",
            "check_state_type", "check_imports_cheaply", "check_widget_module", "HEAVY_MODULES"]
 
 HEAVY_MODULES = ("torch", "matplotlib", "ipywidgets", "sklearn", "scipy", "skimage")
@@ -104,6 +105,19 @@ def _fail_if_message(explorer, what: str) -> None:
         raise WidgetCheckFailed(f"{what} showed an error under the figure:\n{text}")
 
 
+def built(builder, **kwargs):
+    """``builder(**kwargs)`` (or an Explorer already built), with errors raised from now on,
+    after checking that it built without an error message and shows a PNG (for week tests)."""
+    from .explorer import Explorer
+
+    explorer = builder if isinstance(builder, Explorer) else builder(**kwargs)
+    _fail_if_message(explorer, "building the widget")
+    if not bytes(explorer.image.value[:8]) == PNG_MAGIC:
+        raise WidgetCheckFailed("explorer.image does not hold a PNG")
+    explorer.raise_errors = True
+    return explorer
+
+
 def check_state_type(state: Any, module_name: str, where: str) -> None:
     """The state is a frozen dataclass or a NamedTuple defined in ``module_name`` (or below it)."""
     cls = type(state)
@@ -152,7 +166,7 @@ def check_builder(builder: Callable, module_name: str | None = None, *, click_bu
     if not isinstance(explorer, Explorer):
         raise WidgetCheckFailed(f"{where} returned a {type(explorer).__name__}, not a dlcourse.widgetkit.Explorer")
     _fail_if_message(explorer, f"{where} built with its defaults")
-    if not explorer.image.value.startswith(PNG_MAGIC):
+    if not bytes(explorer.image.value[:8]) == PNG_MAGIC:
         raise WidgetCheckFailed(f"{where}: explorer.image does not hold a PNG")
     check_state_type(explorer.state, module_name, where)
     state_type = type(explorer.state)
@@ -166,6 +180,13 @@ def check_builder(builder: Callable, module_name: str | None = None, *, click_bu
         for label, button in explorer.buttons.items():
             button.click()
             _fail_if_message(explorer, f"{where} after clicking {label!r}")
+    from .static import StaticLayer
+
+    frozen = [a for layer in explorer.fig.artists if isinstance(layer, StaticLayer) for a in layer.frozen]
+    loose = [a for a in [*explorer.fig.texts, *explorer.fig.legends] if a not in frozen]
+    if loose:
+        raise WidgetCheckFailed(f"{where}: figure texts or legends {loose} are redrawn every time: call "
+                                "dlcourse.widgetkit.freeze_static(fig) last in the layout")
     after = _drawn(explorer.fig)
     fresh = Figure(figsize=explorer.fig.get_size_inches())
     if explorer.layout is not None:

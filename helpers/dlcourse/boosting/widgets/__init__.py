@@ -4,7 +4,7 @@ Each widget is three module-level functions bound to controls by :class:`~dlcour
 
 * ``_layout_*(fig)`` creates the axes once, with everything that never changes (labels,
   ticks, fixed limits, legends drawn from proxy handles);
-* ``compute_*`` turns precomputed fits (:mod:`.staged`) and control values into a state dict;
+* ``compute_*`` turns precomputed fits (:mod:`.staged`) and control values into a frozen state dataclass;
 * ``render_*(state, fig)`` adds the state's data artists and titles to ``fig.axes``, which
   the Explorer has emptied of the previous state's (it keeps axes, ticks and legends).
 
@@ -15,9 +15,11 @@ students implement, the builder takes their function, with the reference as defa
 
 from __future__ import annotations
 
+
+
 from .stepper import *  # noqa: F401,F403
 from .ensembles import *  # noqa: F401,F403
 from .gradient import *  # noqa: F401,F403
 from .faces import *  # noqa: F401,F403
 
-__all__ = ['adaboost_stepper', 'bagging_vs_boosting', 'gradient_boosting_1d', 'ml2_grade_table', 'haar_explorer']
+__all__ = ["adaboost_stepper", "bagging_vs_boosting", "gradient_boosting_1d", "ml2_grade_table", "haar_explorer"]

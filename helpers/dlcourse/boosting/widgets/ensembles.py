@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -15,7 +16,7 @@ from .. import plots
 from ..staged import FitCache, fit_adaboost, fit_bagging, moons_split
 from ._common import _stage_xlim
 
-__all__ = ['bagging_vs_boosting', 'NOISE_LEVELS', 'compute_bagging_vs_boosting', 'render_bagging_vs_boosting']
+__all__ = ["bagging_vs_boosting", "NOISE_LEVELS", "compute_bagging_vs_boosting", "render_bagging_vs_boosting"]
 
 
 # ------------------------------------------------------------------ W1.2 bagging vs boosting
@@ -27,9 +28,27 @@ _ERROR_STYLES = {"bagging train": {"color": PALETTE["green"], "ls": "--"},
                  "AdaBoost test": {"color": PALETTE["purple"]}}
 
 
+@dataclass(frozen=True)
+class BaggingVsBoostingState:
+    """The state of :func:`bagging_vs_boosting`: what :func:`render_bagging_vs_boosting` draws."""
+
+    n: int
+    noise: float
+    bag_depth: int | None
+    boost_depth: int
+    data: dict
+    extent: tuple
+    bag_scores: np.ndarray
+    boost_scores: np.ndarray
+    curves: dict
+    bag_test_error: float
+    boost_test_error: float
+    fit_seconds: float
+
+
 def compute_bagging_vs_boosting(cache: FitCache, fit_bag: Callable, grid: np.ndarray, extent: tuple,
                                 n_max: int, n_estimators: int, noise: float, bag_depth: int | None,
-                                boost_depth: int) -> dict:
+                                boost_depth: int) -> BaggingVsBoostingState:
     """Select stage n of the cached fits for (noise, depth); fit them on a cache miss.
 
     ``fit_bag(data, grid, depth, n_max)`` bags trees (:func:`.staged.fit_bagging`).
@@ -41,12 +60,13 @@ def compute_bagging_vs_boosting(cache: FitCache, fit_bag: Callable, grid: np.nda
     bag, t_bag = cache.get(("bag", noise, bag_depth), lambda: fit_bag(data, grid, bag_depth, n_max))
     ada, t_ada = cache.get(("ada", noise, boost_depth), lambda: fit_adaboost(data, grid, boost_depth, n_max))
     n = n_estimators - 1
-    return {"n": n_estimators, "noise": noise, "bag_depth": bag_depth, "boost_depth": boost_depth,
-            "data": data, "extent": extent, "bag_scores": bag["grid"][n], "boost_scores": ada["grid"][n],
-            "curves": {"bagging train": bag["train"], "bagging test": bag["test"],
-                       "AdaBoost train": ada["train"], "AdaBoost test": ada["test"]},
-            "bag_test_error": float(bag["test"][n]), "boost_test_error": float(ada["test"][n]),
-            "fit_seconds": t_data + t_bag + t_ada}
+    return BaggingVsBoostingState(
+        n=n_estimators, noise=noise, bag_depth=bag_depth, boost_depth=boost_depth,
+        data=data, extent=extent, bag_scores=bag["grid"][n], boost_scores=ada["grid"][n],
+        curves={"bagging train": bag["train"], "bagging test": bag["test"],
+        "AdaBoost train": ada["train"], "AdaBoost test": ada["test"]},
+        bag_test_error=float(bag["test"][n]), boost_test_error=float(ada["test"][n]),
+        fit_seconds=t_data + t_bag + t_ada)
 
 
 def _layout_bagging_vs_boosting(fig: Figure, extent: tuple[float, float, float, float], n_max: int) -> None:
@@ -64,20 +84,20 @@ def _layout_bagging_vs_boosting(fig: Figure, extent: tuple[float, float, float, 
     freeze_static(fig, [ax_bag.xaxis, ax_bag.yaxis, ax_boost.xaxis, ax_boost.yaxis, ax_err.xaxis])
 
 
-def render_bagging_vs_boosting(state: dict, fig: Figure) -> None:
+def render_bagging_vs_boosting(state: BaggingVsBoostingState, fig: Figure) -> None:
     ax_bag, ax_boost, ax_err = fig.axes
-    d, n = state["data"], state["n"]
-    depth = "full" if state["bag_depth"] is None else state["bag_depth"]
-    titles = (f"bagging: {n} trees, depth {depth}\ntest error {state['bag_test_error']:.3f}",
-              f"AdaBoost: {n} trees, depth {state['boost_depth']}\ntest error {state['boost_test_error']:.3f}")
+    d, n = state.data, state.n
+    depth = "full" if state.bag_depth is None else state.bag_depth
+    titles = (f"bagging: {n} trees, depth {depth}\ntest error {state.bag_test_error:.3f}",
+              f"AdaBoost: {n} trees, depth {state.boost_depth}\ntest error {state.boost_test_error:.3f}")
     for ax, key, title in zip((ax_bag, ax_boost), ("bag_scores", "boost_scores"), titles):
-        plots.plot_decision_regions(ax, state[key], state["extent"], vmax=1.0)
+        plots.plot_decision_regions(ax, getattr(state, key), state.extent, vmax=1.0)
         plots.plot_weighted_points(ax, d["X_train"], d["y_train"], base_area=12)
         ax.set_title(title, y=1.0)
-    plots.plot_staged_errors(ax_err, state["curves"], current=n, styles=_ERROR_STYLES, legend=False)
-    ax_err.set_ylim(0, 1.4 * max(float(np.max(c)) for c in state["curves"].values()))   # room for the legend
-    fit = f"\n(fitted in {state['fit_seconds']:.2f} s)" if state["fit_seconds"] > 0 else ""
-    ax_err.set_title(f"error vs number of trees, noise {state['noise']}{fit}", y=1.0)
+    plots.plot_staged_errors(ax_err, state.curves, current=n, styles=_ERROR_STYLES, legend=False)
+    ax_err.set_ylim(0, 1.4 * max(float(np.max(c)) for c in state.curves.values()))   # room for the legend
+    fit = f"\n(fitted in {state.fit_seconds:.2f} s)" if state.fit_seconds > 0 else ""
+    ax_err.set_title(f"error vs number of trees, noise {state.noise}{fit}", y=1.0)
 
 
 def bagging_vs_boosting(n_max: int = 200, bagging_factory: Callable | None = None) -> Explorer:

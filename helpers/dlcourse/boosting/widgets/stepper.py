@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as ipw
 import numpy as np
@@ -18,7 +20,7 @@ from ..staged import precompute_adaboost, stump_geometry
 from ..stump import _fit_stump
 from ._common import _sub
 
-__all__ = ['adaboost_stepper', 'compute_adaboost_stepper', 'render_adaboost_stepper']
+__all__ = ["adaboost_stepper", "compute_adaboost_stepper", "render_adaboost_stepper"]
 
 _TABLE_ROUNDS, _TABLE_SAMPLES = 10, 12   # the D_t table lists at most this many rounds / samples
 _NUMBERED = 20                           # the stepper numbers the points of sets up to this size
@@ -26,7 +28,29 @@ SLIDE_ALPHA3 = 0.7378  # the slide's (wrong) alpha_3; the correct value is 1/2 l
 
 
 # --------------------------------------------------------------------------- W1.1 AdaBoost stepper
-def compute_adaboost_stepper(run: dict, extent: tuple, t: int, use_typo: bool) -> dict:
+@dataclass(frozen=True)
+class AdaboostStepperState:
+    """The state of :func:`adaboost_stepper`: what :func:`render_adaboost_stepper` draws."""
+
+    t: int
+    typo: bool
+    alphas: np.ndarray
+    alpha_t: float
+    eps_t: float
+    D: np.ndarray
+    D_history: np.ndarray
+    wrong: np.ndarray
+    stump: Any
+    X: np.ndarray
+    y: np.ndarray
+    train_pred: np.ndarray
+    train_error: float
+    grid_scores: np.ndarray
+    extent: tuple
+    grid_flipped: float
+
+
+def compute_adaboost_stepper(run: dict, extent: tuple, t: int, use_typo: bool) -> AdaboostStepperState:
     """State after round t (1-based); ``use_typo`` replaces alpha_3 by the slide's 0.7378."""
     alphas = run["alphas"][:t].copy()                                           # (t,)
     typo = bool(use_typo and t >= 3)
@@ -35,13 +59,14 @@ def compute_adaboost_stepper(run: dict, extent: tuple, t: int, use_typo: bool) -
     score, grid_score = alphas @ run["h_train"][:t], alphas @ run["h_grid"][:t]  # (N,), (G,)
     true_grid = run["alphas"][:t] @ run["h_grid"][:t]                           # (G,)
     y_hat = np.where(score >= 0, 1, -1)
-    return {"t": t, "typo": typo, "alphas": alphas, "alpha_t": float(alphas[-1]),
-            "eps_t": float(run["errors"][t - 1]), "D": run["weights"][t - 1],
-            "D_history": run["weights"][:t], "wrong": run["h_train"][:t] != run["y"],
-            "stump": stump_geometry(run["learners"][t - 1], run["X"]), "X": run["X"], "y": run["y"],
-            "train_pred": y_hat, "train_error": float(np.mean(y_hat != run["y"])),
-            "grid_scores": grid_score, "extent": extent,
-            "grid_flipped": float(np.mean((grid_score >= 0) != (true_grid >= 0)))}
+    return AdaboostStepperState(
+        t=t, typo=typo, alphas=alphas, alpha_t=float(alphas[-1]),
+        eps_t=float(run["errors"][t - 1]), D=run["weights"][t - 1],
+        D_history=run["weights"][:t], wrong=run["h_train"][:t] != run["y"],
+        stump=stump_geometry(run["learners"][t - 1], run["X"]), X=run["X"], y=run["y"],
+        train_pred=y_hat, train_error=float(np.mean(y_hat != run["y"])),
+        grid_scores=grid_score, extent=extent,
+        grid_flipped=float(np.mean((grid_score >= 0) != (true_grid >= 0))))
 
 
 def _layout_adaboost_stepper(fig: Figure, X: np.ndarray, extent: tuple[float, float, float, float]) -> None:
@@ -62,28 +87,28 @@ def _layout_adaboost_stepper(fig: Figure, X: np.ndarray, extent: tuple[float, fl
     freeze_static(fig, [ax_pts.xaxis, ax_pts.yaxis, ax_reg.xaxis, ax_reg.yaxis])
 
 
-def render_adaboost_stepper(state: dict, fig: Figure) -> None:
+def render_adaboost_stepper(state: AdaboostStepperState, fig: Figure) -> None:
     ax_pts, ax_reg, ax_tab = fig.axes
-    t, (x0, x1, y0, y1), X, y = state["t"], state["extent"], state["X"], state["y"]
+    t, (x0, x1, y0, y1), X, y = state.t, state.extent, state.X, state.y
     small = len(y) <= _NUMBERED                           # the toy set: big markers (numbered in the layout)
-    plots.plot_weighted_points(ax_pts, X, y, state["D"], base_area=90 if small else 20)
-    if state["stump"] is not None:
-        plots.plot_stump(ax_pts, state["stump"], (x0, x1), (y0, y1))
+    plots.plot_weighted_points(ax_pts, X, y, state.D, base_area=90 if small else 20)
+    if state.stump is not None:
+        plots.plot_stump(ax_pts, state.stump, (x0, x1), (y0, y1))
     ax_pts.set_title(f"h{_sub(t)} trained on D{_sub(t)} (area ∝ D{_sub(t)}(i))\n"
-                     f"ε{_sub(t)} = {state['eps_t']:.4f},  α{_sub(t)} = {state['alpha_t']:.4f}"
-                     + (" (the slide's typo)" if state["typo"] and t == 3 else ""), y=1.0)
-    plots.plot_decision_regions(ax_reg, state["grid_scores"], state["extent"], vmax=state["alphas"].sum())
+                     f"ε{_sub(t)} = {state.eps_t:.4f},  α{_sub(t)} = {state.alpha_t:.4f}"
+                     + (" (the slide's typo)" if state.typo and t == 3 else ""), y=1.0)
+    plots.plot_decision_regions(ax_reg, state.grid_scores, state.extent, vmax=state.alphas.sum())
     plots.plot_weighted_points(ax_reg, X, y, base_area=30)
-    wrong = int(np.sum(state["train_pred"] != y))
+    wrong = int(np.sum(state.train_pred != y))
     title = f"H{_sub(t)} = sign(Σ αₛhₛ), s ≤ {t}: training error {wrong}/{len(y)}"
-    if state["typo"]:
-        title += (f"\nwith the slide's α₃ = {SLIDE_ALPHA3}: {100 * state['grid_flipped']:.1f}% "
+    if state.typo:
+        title += (f"\nwith the slide's α₃ = {SLIDE_ALPHA3}: {100 * state.grid_flipped:.1f}% "
                   f"of the plane flips")
-    ax_reg.set_title(title, color=PALETTE["vermillion"] if state["typo"] else "k", y=1.0)
+    ax_reg.set_title(title, color=PALETTE["vermillion"] if state.typo else "k", y=1.0)
     first = max(1, t - _TABLE_ROUNDS + 1)                 # the last <= 10 rounds ...
-    D = state["D_history"][first - 1:]
+    D = state.D_history[first - 1:]
     shown = None if len(y) <= _TABLE_SAMPLES else np.sort(np.argsort(-D[-1])[:_TABLE_SAMPLES])
-    cells, labels, marked = plots.weights_table_cells(D, state["wrong"][first - 1:], samples=shown,
+    cells, labels, marked = plots.weights_table_cells(D, state.wrong[first - 1:], samples=shown,
                                                       first_round=first)
     plots.plot_text_table(ax_tab, cells, labels, highlight=marked, fontsize=9 if len(labels) <= 7 else 8)
     heading = "Dₜ(i); shaded: hₜ got sample i wrong"

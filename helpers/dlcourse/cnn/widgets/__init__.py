@@ -1,7 +1,7 @@
 """Week 03 widgets (W3.1-W3.5): the only module of :mod:`dlcourse.cnn` that imports ipywidgets.
 
 Each widget is a ``_layout_*(fig)`` that creates the axes once, a ``compute_*`` that turns
-control values into a state dict (calling the student's function), and a ``render_*(state,
+control values into a frozen state dataclass (calling the student's function), and a ``render_*(state,
 fig)`` that draws it; an :class:`~dlcourse.widgetkit.Explorer` binds them to the controls.
 Every builder takes the student's function(s), default the private reference in
 :mod:`dlcourse.cnn`, so students watch their own code at work; what their function returns
@@ -15,10 +15,12 @@ from the user's changes), so one user action gives one redraw.
 
 from __future__ import annotations
 
+
+
 from .xo import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
 from .kernels import *  # noqa: F401,F403
 from .receptive import *  # noqa: F401,F403
 from .yolo import *  # noqa: F401,F403
 
-__all__ = ['xo_matcher', 'conv_arithmetic', 'kernel_playground', 'receptive_field_explorer', 'yolo_grid']
+__all__ = ["xo_matcher", "conv_arithmetic", "kernel_playground", "receptive_field_explorer", "yolo_grid"]

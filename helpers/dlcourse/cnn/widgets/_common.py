@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+
+
 from matplotlib.figure import Figure
 
 from ...plotting import PALETTE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -16,7 +17,7 @@ from .. import plots
 from ..conv import _conv_output_size, _conv_param_count
 from ._common import BAD, GOOD
 
-__all__ = ['conv_arithmetic', 'compute_conv_arithmetic', 'render_conv_arithmetic']
+__all__ = ["conv_arithmetic", "compute_conv_arithmetic", "render_conv_arithmetic"]
 
 
 # --------------------------------------------------------------------------- W3.2 conv arithmetic
@@ -25,8 +26,32 @@ def _window_count(n: int, F: int, S: int) -> int:
     return (n - F) // S + 1 if n >= F else 0
 
 
+@dataclass(frozen=True)
+class ConvArithmeticState:
+    """The state of :func:`conv_arithmetic`: what :func:`render_conv_arithmetic` draws."""
+
+    W1: int
+    F: int
+    S: int
+    P: int
+    K: int
+    D1: int
+    n: int
+    per_row: int
+    W2: int
+    error: str | None
+    params: int
+    covered: np.ndarray
+    uncovered: int
+    uncovered_cols: np.ndarray
+    starts: np.ndarray
+    window: int
+    window_rc: tuple
+    span: int
+
+
 def compute_conv_arithmetic(output_size: Callable, param_count: Callable, W1: int, F: int, S: int, P: int,
-                            K: int, D1: int, window: int) -> dict:
+                            K: int, D1: int, window: int) -> ConvArithmeticState:
     """Output width and parameter count from the student's functions; windows and coverage
     of the padded input as a (torch-like, flooring) conv layer would place them."""
     n = W1 + 2 * P
@@ -56,10 +81,11 @@ def compute_conv_arithmetic(output_size: Callable, param_count: Callable, W1: in
     uncovered = int(W1 * W1 - (inside & cover_1d).sum() ** 2)
     k = min(window, per_row * per_row - 1) if per_row else 0
     wr, wc = divmod(k, per_row) if per_row else (0, 0)
-    return {"W1": W1, "F": F, "S": S, "P": P, "K": K, "D1": D1, "n": n, "per_row": per_row, "W2": W2,
-            "error": error, "params": params, "covered": covered, "uncovered": uncovered,
-            "uncovered_cols": np.flatnonzero(uncovered_1d) - P, "starts": starts, "window": k,
-            "window_rc": (wr, wc), "span": W1 - F + 2 * P}
+    return ConvArithmeticState(
+        W1=W1, F=F, S=S, P=P, K=K, D1=D1, n=n, per_row=per_row, W2=W2,
+        error=error, params=params, covered=covered, uncovered=uncovered,
+        uncovered_cols=np.flatnonzero(uncovered_1d) - P, starts=starts, window=k,
+        window_rc=(wr, wc), span=W1 - F + 2 * P)
 
 
 def _layout_conv_arithmetic(fig: Figure) -> None:
@@ -70,18 +96,18 @@ def _layout_conv_arithmetic(fig: Figure) -> None:
     freeze_static(fig)
 
 
-def render_conv_arithmetic(state: dict, fig: Figure) -> None:
+def render_conv_arithmetic(state: ConvArithmeticState, fig: Figure) -> None:
     ax_in, ax_out, ax_txt = fig.axes
-    n, P, F, S, W1 = state["n"], state["P"], state["F"], state["S"], state["W1"]
+    n, P, F, S, W1 = state.n, state.P, state.F, state.S, state.W1
     plots.grid_axes(ax_in, n, n)
-    plots.show_image(ax_in, plots.padded_input_rgb(W1, P, state["covered"]))
+    plots.show_image(ax_in, plots.padded_input_rgb(W1, P, state.covered))
     if n <= 48:
         plots.cell_lines(ax_in, n, n, color="0.5", lw=0.5 if n <= 24 else 0.25)
     if P:
         plots.outline_cells(ax_in, P, P, W1, W1, color="k", lw=1.5, zorder=3)
-    per_row, (wr, wc) = state["per_row"], state["window_rc"]
+    per_row, (wr, wc) = state.per_row, state.window_rc
     if per_row:
-        corners = state["starts"]
+        corners = state.starts
         cx, cy = np.meshgrid(corners, corners)
         ax_in.scatter(cx.ravel(), cy.ravel(), s=14 if n <= 24 else 6, color="k", zorder=5, linewidths=0)
         plots.outline_cells(ax_in, wr * S, wc * S, F, F, color=PALETTE["vermillion"], lw=3, zorder=6)
@@ -93,30 +119,30 @@ def render_conv_arithmetic(state: dict, fig: Figure) -> None:
         plots.show_image(ax_out, out)
         if per_row <= 48:
             plots.cell_lines(ax_out, per_row, per_row, color="0.5", lw=0.5 if per_row <= 24 else 0.25)
-    plots.axes_title(ax_out, f"output {per_row}×{per_row}×{state['K']}" if per_row else "no output")
-    note(ax_out, [(f"window {state['window'] + 1} of {per_row * per_row}" if per_row else "no window fits",
+    plots.axes_title(ax_out, f"output {per_row}×{per_row}×{state.K}" if per_row else "no output")
+    note(ax_out, [(f"window {state.window + 1} of {per_row * per_row}" if per_row else "no window fits",
                     PALETTE["vermillion"])], y=-0.04)
     lines = [("W2 = (W1 − F + 2P)/S + 1", "k"),
-             (f"     = ({W1} − {F} + 2·{P})/{S} + 1 = {state['span']}/{S} + 1" +
-              (f" = {state['span'] // S + 1}" if state["span"] >= 0 and state["span"] % S == 0 else ""), "k")]
-    if state["error"]:
-        lines += [("⚠ INVALID configuration:", BAD), *[(f"  {part}", BAD) for part in _wrap(state["error"], 44)]]
+             (f"     = ({W1} − {F} + 2·{P})/{S} + 1 = {state.span}/{S} + 1" +
+              (f" = {state.span // S + 1}" if state.span >= 0 and state.span % S == 0 else ""), "k")]
+    if state.error:
+        lines += [("⚠ INVALID configuration:", BAD), *[(f"  {part}", BAD) for part in _wrap(state.error, 44)]]
         if per_row:
             lines += [(f"torch would floor: {per_row} windows per row,", "0.3"),
                       ("leaving the red cells unused.", "0.3")]
     else:
-        ok = state["W2"] == per_row
-        lines += [(f"your output_size: W2 = {state['W2']}", "k" if ok else BAD)]
+        ok = state.W2 == per_row
+        lines += [(f"your output_size: W2 = {state.W2}", "k" if ok else BAD)]
         if not ok:
             lines += [(f"⚠ but {per_row} windows fit per row", BAD)]
     lines += [("", "k"), ("parameters = K·(F·F·D1 + 1)", "k"),
-              (f"     = {state['K']}·({F}·{F}·{state['D1']} + 1) = {state['K'] * (F * F * state['D1'] + 1):,}", "k"),
-              (f"your param_count: {state['params']:,}",
-               "k" if state["params"] == state["K"] * (F * F * state["D1"] + 1) else BAD), ("", "k")]
+              (f"     = {state.K}·({F}·{F}·{state.D1} + 1) = {state.K * (F * F * state.D1 + 1):,}", "k"),
+              (f"your param_count: {state.params:,}",
+               "k" if state.params == state.K * (F * F * state.D1 + 1) else BAD), ("", "k")]
     if not per_row:
         lines += [(f"⚠ the {F}×{F} filter does not fit the padded {n}×{n} input", BAD)]
-    elif state["uncovered"]:
-        lines += [(f"⚠ {state['uncovered']} input cells (red) are never seen:", BAD),
+    elif state.uncovered:
+        lines += [(f"⚠ {state.uncovered} input cells (red) are never seen:", BAD),
                   ("the last windows do not reach them", BAD)]
     else:
         lines += [("every input cell is covered", GOOD)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -15,7 +16,7 @@ from ...widgetkit import Explorer, freeze_static
 from .. import plots
 from ..conv import _conv2d, _max_pool2d
 
-__all__ = ['kernel_playground', 'PLAYGROUND_SIZE', 'compute_kernel_playground', 'render_kernel_playground']
+__all__ = ["kernel_playground", "PLAYGROUND_SIZE", "compute_kernel_playground", "render_kernel_playground"]
 
 
 # --------------------------------------------------------------------------- W3.3 kernel playground
@@ -28,15 +29,29 @@ KERNEL_PRESETS: dict[str, np.ndarray] = {
     "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], float),
     "lecture f1 (diagonal)": XO_FILTERS["f1"].copy(),
 }
-_W = [f"w{i}{j}" for i in range(3) for j in range(3)]
+_CELLS = [f"w{i}{j}" for i in range(3) for j in range(3)]
 PLAYGROUND_SIZE = 128          # photo side: a change renders in ~15 ms with the vectorised reference conv
 
 
+@dataclass(frozen=True)
+class KernelPlaygroundState:
+    """The state of :func:`kernel_playground`: what :func:`render_kernel_playground` draws."""
+
+    image_name: str
+    preset: str
+    x: np.ndarray
+    kernel: np.ndarray
+    fmap: np.ndarray
+    relu: np.ndarray
+    pooled: np.ndarray
+    vmax: float
+
+
 def compute_kernel_playground(conv: Callable, pool: Callable, photos: dict, image: str, preset: str,
-                              **weights: float) -> dict:
+                              **weights: float) -> KernelPlaygroundState:
     """x -> conv(x, w, b=0, stride 1, padding 1) -> ReLU -> pool(2, 2, floor), all with the student's code."""
     x = photos[image][None, None]                                                # (1, 1, H, W)
-    w = np.array([weights[k] for k in _W], float).reshape(1, 1, 3, 3)            # (K=1, C=1, 3, 3)
+    w = np.array([weights[k] for k in _CELLS], float).reshape(1, 1, 3, 3)            # (K=1, C=1, 3, 3)
     fmap = np.asarray(conv(x.copy(), w.copy(), np.zeros(1), 1, 1), dtype=float)
     if fmap.shape != x.shape:
         raise ValueError(f"conv(x, w, b, stride=1, padding=1) returned shape {fmap.shape}; for x of shape "
@@ -46,9 +61,10 @@ def compute_kernel_playground(conv: Callable, pool: Callable, photos: dict, imag
     H = x.shape[2]
     if pooled.shape != (1, 1, H // 2, H // 2):
         raise ValueError(f"pool(x, 2, 2, False) returned shape {pooled.shape}; expected {(1, 1, H // 2, H // 2)}")
-    return {"image_name": image, "preset": preset, "x": x[0, 0], "kernel": w[0, 0], "fmap": fmap[0, 0],
-            "relu": relu[0, 0], "pooled": pooled[0, 0],
-            "vmax": max(float(np.percentile(np.abs(fmap), 97)), 1e-12)}   # robust: a few border pixels saturate
+    return KernelPlaygroundState(
+        image_name=image, preset=preset, x=x[0, 0], kernel=w[0, 0], fmap=fmap[0, 0],
+        relu=relu[0, 0], pooled=pooled[0, 0],
+        vmax=max(float(np.percentile(np.abs(fmap), 97)), 1e-12))   # robust: a few border pixels saturate
 
 
 def _layout_kernel_playground(fig: Figure) -> None:
@@ -60,17 +76,17 @@ def _layout_kernel_playground(fig: Figure) -> None:
     freeze_static(fig)
 
 
-def render_kernel_playground(state: dict, fig: Figure) -> None:
+def render_kernel_playground(state: KernelPlaygroundState, fig: Figure) -> None:
     ax_x, ax_c, ax_r, ax_p = fig.axes
-    plots.show_image(ax_x, state["x"], cmap="gray", vmin=0, vmax=1)
-    plots.axes_title(ax_x, f"input x ({state['image_name']}, {state['x'].shape[0]}×{state['x'].shape[1]})")
-    v = state["vmax"]
-    plots.show_image(ax_c, state["fmap"], cmap=REGION_CMAP, vmin=-v, vmax=v)
-    plots.axes_title(ax_c, f"conv(x, w): {state['preset']}, ±{v:.2g}")
-    plots.show_image(ax_r, state["relu"], cmap="gray", vmin=0, vmax=v)
+    plots.show_image(ax_x, state.x, cmap="gray", vmin=0, vmax=1)
+    plots.axes_title(ax_x, f"input x ({state.image_name}, {state.x.shape[0]}×{state.x.shape[1]})")
+    v = state.vmax
+    plots.show_image(ax_c, state.fmap, cmap=REGION_CMAP, vmin=-v, vmax=v)
+    plots.axes_title(ax_c, f"conv(x, w): {state.preset}, ±{v:.2g}")
+    plots.show_image(ax_r, state.relu, cmap="gray", vmin=0, vmax=v)
     plots.axes_title(ax_r, "ReLU: negatives set to 0")
-    plots.show_image(ax_p, state["pooled"], cmap="gray", vmin=0, vmax=v)
-    plots.axes_title(ax_p, f"2×2 max-pool → {state['pooled'].shape[0]}×{state['pooled'].shape[1]}")
+    plots.show_image(ax_p, state.pooled, cmap="gray", vmin=0, vmax=v)
+    plots.axes_title(ax_p, f"2×2 max-pool → {state.pooled.shape[0]}×{state.pooled.shape[1]}")
 
 
 def kernel_playground(conv: Callable | None = None, pool: Callable | None = None) -> Explorer:
@@ -88,7 +104,7 @@ def kernel_playground(conv: Callable | None = None, pool: Callable | None = None
     photos = {name: photo(name, PLAYGROUND_SIZE) for name in PHOTOS}
     presets = {**KERNEL_PRESETS, "custom": None}
     cells = {name: ipw.FloatText(float(KERNEL_PRESETS["Sobel x"].ravel()[k]), step=0.1, layout=ipw.Layout(width="72px"))
-             for k, name in enumerate(_W)}
+             for k, name in enumerate(_CELLS)}
     controls = {"image": ipw.Dropdown(options=list(PHOTOS), value="camera", description="photo"),
                 "preset": ipw.Dropdown(options=list(presets), value="Sobel x", description="kernel"), **cells}
 
@@ -96,14 +112,14 @@ def kernel_playground(conv: Callable | None = None, pool: Callable | None = None
         if ex.held or presets[change["new"]] is None:
             return
         with ex.hold(redraw=False):
-            for name, value in zip(_W, presets[change["new"]].ravel()):
+            for name, value in zip(_CELLS, presets[change["new"]].ravel()):
                 cells[name].value = float(value)
 
     def edited(_change) -> None:               # a typed kernel is "custom" unless it equals the preset
         kernel = presets[controls["preset"].value]
         if ex.held or kernel is None:
             return
-        if not np.allclose([cells[n].value for n in _W], kernel.ravel()):
+        if not np.allclose([cells[n].value for n in _CELLS], kernel.ravel()):
             with ex.hold(redraw=False):
                 controls["preset"].value = "custom"
     controls["preset"].observe(fill, names="value")

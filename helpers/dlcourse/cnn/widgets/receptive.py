@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -17,7 +18,7 @@ from ..architectures import (_format_layers, _layer_sizes, _parse_layers, _recep
                             _stack_params)
 from ._common import BAD, GOOD
 
-__all__ = ['receptive_field_explorer', 'compute_receptive_field', 'render_receptive_field']
+__all__ = ["receptive_field_explorer", "compute_receptive_field", "render_receptive_field"]
 
 
 # --------------------------------------------------------------------------- W3.4 receptive field
@@ -30,8 +31,29 @@ _TOP = 5                # pixels per side of the top layer: the input is sized s
 _MAX_INPUT = 96
 
 
+@dataclass(frozen=True)
+class ReceptiveFieldExplorerState:
+    """The state of :func:`receptive_field_explorer`: what :func:`render_receptive_field` draws."""
+
+    stack: str
+    layers: list
+    text: str
+    sizes: list
+    r: int
+    jump: int
+    row: int
+    col: int
+    regions: list
+    input_rows: tuple
+    input_cols: tuple
+    student: int
+    channels: int
+    stack_params: int
+    vgg: dict
+
+
 def compute_receptive_field(receptive_field: Callable, stack: str, layers: str, row: int, col: int,
-                            channels: int) -> dict:
+                            channels: int) -> ReceptiveFieldExplorerState:
     """The stack parsed from ``layers``, an input sized so the top layer is 5x5, the region each
     layer's cells contribute to top pixel (row, col), and the student's receptive_field."""
     parsed = _parse_layers(layers)
@@ -50,12 +72,13 @@ def compute_receptive_field(receptive_field: Callable, stack: str, layers: str, 
         regions_col.append(_receptive_region(parsed[level:], col))
         regions_row.append(_receptive_region(parsed[level:], row))
     student = receptive_field([tuple(layer) for layer in parsed])
-    return {"stack": stack, "layers": parsed, "text": _format_layers(parsed), "sizes": sizes, "r": r,
-            "jump": jump, "row": row, "col": col, "regions": regions_col, "input_rows": regions_row[0],
-            "input_cols": regions_col[0], "student": student, "channels": channels,
-            "stack_params": _stack_params(parsed, channels),
-            "vgg": {"two 3×3 (18C²)": 18 * channels ** 2, "one 5×5 (25C²)": 25 * channels ** 2,
-                    "three 3×3 (27C²)": 27 * channels ** 2, "one 7×7 (49C²)": 49 * channels ** 2}}
+    return ReceptiveFieldExplorerState(
+        stack=stack, layers=parsed, text=_format_layers(parsed), sizes=sizes, r=r,
+        jump=jump, row=row, col=col, regions=regions_col, input_rows=regions_row[0],
+        input_cols=regions_col[0], student=student, channels=channels,
+        stack_params=_stack_params(parsed, channels),
+        vgg={"two 3×3 (18C²)": 18 * channels ** 2, "one 5×5 (25C²)": 25 * channels ** 2,
+        "three 3×3 (27C²)": 27 * channels ** 2, "one 7×7 (49C²)": 49 * channels ** 2})
 
 
 def _layout_receptive_field(fig: Figure) -> None:
@@ -70,32 +93,32 @@ def _layout_receptive_field(fig: Figure) -> None:
     freeze_static(fig)
 
 
-def render_receptive_field(state: dict, fig: Figure) -> None:
+def render_receptive_field(state: ReceptiveFieldExplorerState, fig: Figure) -> None:
     ax, ax_in, ax_bar = fig.axes
-    sizes, n = state["sizes"], state["sizes"][0]
-    names = ["input"] + [f"{k}{w}" + ("" if s == (1 if k == "conv" else w) else f"/{s}") for k, w, s in state["layers"]]
+    sizes, n = state.sizes, state.sizes[0]
+    names = ["input"] + [f"{k}{w}" + ("" if s == (1 if k == "conv" else w) else f"/{s}") for k, w, s in state.layers]
     names = [f"{name} ({size})" for name, size in zip(names, sizes)]
-    plots.plot_receptive_stack(ax, sizes, state["regions"], names, state["col"])
+    plots.plot_receptive_stack(ax, sizes, state.regions, names, state.col)
     ax.set(xlim=(-0.5, n + 0.5), ylim=(-0.6, len(sizes) - 0.4))
-    plots.axes_title(ax, f"one row of each layer: output pixel (row {state['row']}, col {state['col']}) "
+    plots.axes_title(ax, f"one row of each layer: output pixel (row {state.row}, col {state.col}) "
                          "sees the orange cells", size=11)
     plots.grid_axes(ax_in, n, n)
     rgb = np.ones((n, n, 3))
-    (r0, r1), (c0, c1) = state["input_rows"], state["input_cols"]
+    (r0, r1), (c0, c1) = state.input_rows, state.input_cols
     rgb[r0:r1, c0:c1] = to_rgb(PALETTE["orange"])
     plots.show_image(ax_in, rgb)
     if n <= 48:
         plots.cell_lines(ax_in, n, n, color="0.7", lw=0.4)
     plots.axes_title(ax_in, f"the {n}×{n} input: region {r1 - r0}×{c1 - c0}", size=10)
-    ok = state["student"] == state["r"]
+    ok = state.student == state.r
     status = TextLayer().add_to(ax_in, transform=fig.transFigure)
-    for k, (text, color) in enumerate([(f"stack: {state['text']}", "k"),
-                                       (f"your receptive_field(layers) = {state['student']}", GOOD if ok else BAD),
-                                       (f"the region is {state['r']} pixels wide" + ("  ✓" if ok else "  ✗ differs"),
+    for k, (text, color) in enumerate([(f"stack: {state.text}", "k"),
+                                       (f"your receptive_field(layers) = {state.student}", GOOD if ok else BAD),
+                                       (f"the region is {state.r} pixels wide" + ("  ✓" if ok else "  ✗ differs"),
                                         GOOD if ok else BAD)]):
         status.add(0.64, 0.97 - 0.052 * k, text, color=color, ha="left", va="top", size=10.5)
-    C = state["channels"]
-    plots.plot_cost_bars(ax_bar, ["this stack's convs", *state["vgg"]], [state["stack_params"], *state["vgg"].values()],
+    C = state.channels
+    plots.plot_cost_bars(ax_bar, ["this stack's convs", *state.vgg], [state.stack_params, *state.vgg.values()],
                          colors=[PALETTE["vermillion"], PALETTE["blue"], "0.6", PALETTE["blue"], "0.6"])
     plots.axes_title(ax_bar, f"weights, C = {C} channels in and out", size=10)
 

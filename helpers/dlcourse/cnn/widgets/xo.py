@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -16,15 +17,37 @@ from .. import plots
 from ..conv import _max_pool2d, _xo_filter_map
 from ._common import BAD, _fig_rect
 
-__all__ = ['xo_matcher', 'compute_xo_matcher', 'render_xo_matcher']
+__all__ = ["xo_matcher", "compute_xo_matcher", "render_xo_matcher"]
 
 
 # --------------------------------------------------------------------------- W3.1 X/O matcher
 _CELL = 0.4            # inches per cell in the X/O figure
 
 
+@dataclass(frozen=True)
+class XoMatcherState:
+    """The state of :func:`xo_matcher`: what :func:`render_xo_matcher` draws."""
+
+    image_name: str
+    filter_name: str
+    image: np.ndarray
+    filter: np.ndarray
+    row: int
+    col: int
+    products: np.ndarray
+    sum: float
+    mean: float
+    fmap: np.ndarray
+    value: float
+    agrees: bool
+    relu: bool
+    pool: bool
+    shown: np.ndarray
+    pooled: np.ndarray | None
+
+
 def compute_xo_matcher(match: Callable, images: dict, image: str, filter: str, row: int, col: int,
-                       relu: bool, pool: bool) -> dict:
+                       relu: bool, pool: bool) -> XoMatcherState:
     """The student's feature map of ``image`` under ``filter``, the window at (row, col), its
     products and their mean; ReLU and the lecture's 2x2 max-pool (ceil mode) on request."""
     x, f = images[image], XO_FILTERS[filter]
@@ -36,10 +59,11 @@ def compute_xo_matcher(match: Callable, images: dict, image: str, filter: str, r
     products = x[row:row + 3, col:col + 3] * f                                    # (3, 3)
     shown = np.maximum(fmap, 0.0) if relu else fmap
     pooled = _max_pool2d(shown[None, None], 2, 2, ceil_mode=True)[0, 0] if pool else None   # (4, 4)
-    return {"image_name": image, "filter_name": filter, "image": x, "filter": f, "row": row, "col": col,
-            "products": products, "sum": float(products.sum()), "mean": float(products.mean()),
-            "fmap": fmap, "value": float(fmap[row, col]), "agrees": bool(abs(products.mean() - fmap[row, col]) < 1e-9),
-            "relu": relu, "pool": pool, "shown": shown, "pooled": pooled}
+    return XoMatcherState(
+        image_name=image, filter_name=filter, image=x, filter=f, row=row, col=col,
+        products=products, sum=float(products.sum()), mean=float(products.mean()),
+        fmap=fmap, value=float(fmap[row, col]), agrees=bool(abs(products.mean() - fmap[row, col]) < 1e-9),
+        relu=relu, pool=pool, shown=shown, pooled=pooled)
 
 
 def _layout_xo_matcher(fig: Figure) -> None:
@@ -58,31 +82,31 @@ def _ninths(v: float) -> str:
     return f"{v:.2f}"
 
 
-def render_xo_matcher(state: dict, fig: Figure) -> None:
+def render_xo_matcher(state: XoMatcherState, fig: Figure) -> None:
     ax_img, ax_f, ax_p, ax_map, ax_pool = fig.axes
-    r, c = state["row"], state["col"]
-    plots.show_image(ax_img, state["image"], cmap="gray_r", vmin=-1, vmax=1)
+    r, c = state.row, state.col
+    plots.show_image(ax_img, state.image, cmap="gray_r", vmin=-1, vmax=1)
     plots.cell_lines(ax_img, 9, 9, color="0.6", lw=0.5)
     plots.outline_cells(ax_img, r, c, 3, 3, color=PALETTE["vermillion"], lw=3)
-    plots.axes_title(ax_img, f"image {state['image_name']} (black = +1, white = −1)")
+    plots.axes_title(ax_img, f"image {state.image_name} (black = +1, white = −1)")
     note(ax_img, [(f"window at row {r}, col {c}", PALETTE["vermillion"])], y=-0.03)
     ints = lambda a: np.vectorize(lambda v: f"{v:g}")(a)                        # noqa: E731
-    plots.number_grid(ax_f, state["filter"], text=ints(state["filter"]), size=10)
-    plots.axes_title(ax_f, f"filter {state['filter_name']}")
-    plots.number_grid(ax_p, state["products"], text=ints(state["products"]), size=10)
+    plots.number_grid(ax_f, state.filter, text=ints(state.filter), size=10)
+    plots.axes_title(ax_f, f"filter {state.filter_name}")
+    plots.number_grid(ax_p, state.products, text=ints(state.products), size=10)
     plots.axes_title(ax_p, "window × filter")
-    mean_color = "k" if state["agrees"] else BAD
-    note(ax_p, [(f"mean = {state['sum']:g}/9 = {state['mean']:.2f}", mean_color)], x=-0.1, y=-0.06, size=11)
-    plots.number_grid(ax_map, state["shown"], fmt="{:.2f}", size=8)
+    mean_color = "k" if state.agrees else BAD
+    note(ax_p, [(f"mean = {state.sum:g}/9 = {state.mean:.2f}", mean_color)], x=-0.1, y=-0.06, size=11)
+    plots.number_grid(ax_map, state.shown, fmt="{:.2f}", size=8)
     plots.outline_cells(ax_map, r, c, color=PALETTE["vermillion"], lw=3)
-    title = "ReLU(feature map)" if state["relu"] else "feature map = match(image, filter)"
+    title = "ReLU(feature map)" if state.relu else "feature map = match(image, filter)"
     plots.axes_title(ax_map, title)
-    if not state["agrees"]:
-        note(ax_map, [(f"your match gives {state['value']:.2f} here,", BAD),
-                       (f"the window's products average {state['mean']:.2f}", BAD)], y=-0.03)
-    if state["pool"]:
+    if not state.agrees:
+        note(ax_map, [(f"your match gives {state.value:.2f} here,", BAD),
+                       (f"the window's products average {state.mean:.2f}", BAD)], y=-0.03)
+    if state.pool:
         plots.cell_lines(ax_map, 7, 7, color="k", lw=1.6, step=2, zorder=3.5)
-        plots.number_grid(ax_pool, state["pooled"], fmt="{:.2f}", size=8)
+        plots.number_grid(ax_pool, state.pooled, fmt="{:.2f}", size=8)
         plots.outline_cells(ax_pool, r // 2, c // 2, color=PALETTE["vermillion"], lw=3)
         plots.outline_cells(ax_map, 2 * (r // 2), 2 * (c // 2), min(2, 7 - 2 * (r // 2)), min(2, 7 - 2 * (c // 2)),
                             color="k", lw=3, ls="--", zorder=5)

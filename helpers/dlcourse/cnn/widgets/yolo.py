@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -17,7 +18,7 @@ from .. import plots
 from ..detection import _iou, _nms, _yolo_decode, _yolo_encode
 from ._common import BAD, GOOD
 
-__all__ = ['yolo_grid', 'compute_yolo_grid', 'render_yolo_grid']
+__all__ = ["yolo_grid", "compute_yolo_grid", "render_yolo_grid"]
 
 
 # --------------------------------------------------------------------------- W3.5 YOLO grid
@@ -82,8 +83,28 @@ def _scenes_predictions(predictions: tuple, n_candidates: int = _CANDIDATES) -> 
             "candidates": cands, "size": size, "fixed_S": S, "cell_scores": cell_scores, "class_names": names}
 
 
+@dataclass(frozen=True)
+class YoloGridState:
+    """The state of :func:`yolo_grid`: what :func:`render_yolo_grid` draws."""
+
+    image: np.ndarray
+    size: int
+    S: int
+    boxes: np.ndarray
+    scores: np.ndarray
+    labels: np.ndarray
+    kept: list
+    above: np.ndarray
+    score_threshold: float
+    iou_threshold: float
+    selected: dict
+    gt: dict
+    cell_scores: list | None
+    class_names: tuple
+
+
 def compute_yolo_grid(iou: Callable, nms: Callable, scenes: dict, image: int, S: int, score_threshold: float,
-                      iou_threshold: float, candidate: int) -> dict:
+                      iou_threshold: float, candidate: int) -> YoloGridState:
     """Cell ownership of each object's centre on an S x S grid, the student's NMS (per class) on
     the candidates, and what happened to the selected candidate (with the student's IoU)."""
     size = scenes["size"]
@@ -120,11 +141,12 @@ def compute_yolo_grid(iou: Callable, nms: Callable, scenes: dict, image: int, S:
               "kept_iou": [max((float(iou(boxes[k].copy(), g.copy())) for g in gts), default=0.0) for k in kept],
               "target": _yolo_encode(gts, scenes["labels"][image], S, len(scenes["class_names"]), size)}
     shown_S = scenes["fixed_S"] or S
-    return {"image": scenes["images"][image], "size": size, "S": shown_S, "boxes": boxes, "scores": scores,
-            "labels": labels, "kept": kept, "above": np.flatnonzero(scores > score_threshold),
-            "score_threshold": score_threshold, "iou_threshold": iou_threshold, "selected": info, "gt": gt,
-            "cell_scores": None if scenes["cell_scores"] is None else scenes["cell_scores"][image],
-            "class_names": scenes["class_names"]}
+    return YoloGridState(
+        image=scenes["images"][image], size=size, S=shown_S, boxes=boxes, scores=scores,
+        labels=labels, kept=kept, above=np.flatnonzero(scores > score_threshold),
+        score_threshold=score_threshold, iou_threshold=iou_threshold, selected=info, gt=gt,
+        cell_scores=None if scenes["cell_scores"] is None else scenes["cell_scores"][image],
+        class_names=scenes["class_names"])
 
 
 def _layout_yolo_grid(fig: Figure, size: int) -> None:
@@ -139,17 +161,17 @@ def _class_color(label: int) -> str:
     return CLASS_COLORS[(label + 2) % len(CLASS_COLORS)]       # green, purple, sky: not the image's hues
 
 
-def render_yolo_grid(state: dict, fig: Figure) -> None:
+def render_yolo_grid(state: YoloGridState, fig: Figure) -> None:
     ax_g, ax_n = fig.axes
-    size, S, names = state["size"], state["S"], state["class_names"]
+    size, S, names = state.size, state.S, state.class_names
     for ax in (ax_g, ax_n):
-        plots.show_image(ax, state["image"], extent=(0, size, size, 0))
+        plots.show_image(ax, state.image, extent=(0, size, size, 0))
     edges = np.arange(1, S) * size / S
     ax_g.vlines(edges, 0, size, colors="w", lw=0.8, alpha=0.8)
     ax_g.hlines(edges, 0, size, colors="w", lw=0.8, alpha=0.8)
     notes = []
-    if state["gt"] is not None:
-        gt, target = state["gt"], state["gt"]["target"]
+    if state.gt is not None:
+        gt, target = state.gt, state.gt["target"]
         owners: dict[tuple[int, int], int] = {}
         for k, (box, lab) in enumerate(zip(gt["boxes"], gt["labels"])):
             cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -170,35 +192,35 @@ def render_yolo_grid(state: dict, fig: Figure) -> None:
         plots.plot_boxes(ax_g, gt["boxes"], colors="w", lw=1.0, alpha=0.7)
         plots.axes_title(ax_g, f"S = {S}: the cell holding an object's centre owns it", size=10)
     else:
-        scores = state["cell_scores"]
+        scores = state.cell_scores
         plots.show_image(ax_g, scores, cmap="magma", vmin=0, vmax=1, alpha=0.45, extent=(0, size, size, 0))
         layer = TextLayer().add_to(ax_g)
         if S <= 8:
             for (r, c), v in np.ndenumerate(scores):
                 layer.add((c + 0.5) * size / S, (r + 0.5) * size / S, f"{v:.2f}", color="w", size=8)
         plots.axes_title(ax_g, f"the detector's S = {S} grid: objectness × class prob.", size=10)
-    boxes, scores, labels, kept = state["boxes"], state["scores"], state["labels"], state["kept"]
-    below = np.setdiff1d(np.arange(len(boxes)), state["above"])
-    suppressed = np.setdiff1d(state["above"], kept)
+    boxes, scores, labels, kept = state.boxes, state.scores, state.labels, state.kept
+    below = np.setdiff1d(np.arange(len(boxes)), state.above)
+    suppressed = np.setdiff1d(state.above, kept)
     plots.plot_boxes(ax_n, boxes[below], colors="0.75", lw=0.7, ls=":", alpha=0.7)
     plots.plot_boxes(ax_n, boxes[suppressed], colors=[_class_color(int(lab)) for lab in labels[suppressed]],
                      lw=1.0, ls="--", alpha=0.6)
     plots.plot_boxes(ax_n, boxes[kept], colors=[_class_color(int(lab)) for lab in labels[kept]], lw=2.6)
-    sel = state["selected"]
+    sel = state.selected
     plots.plot_boxes(ax_n, boxes[sel["index"]], colors=PALETTE["yellow"], lw=1.6, ls=(0, (3, 2)), zorder=6)
     tags = TextLayer().add_to(ax_n)
     for k in kept:
         tags.add(max(boxes[k, 0], 0.5), max(boxes[k, 1], 2.5), f"#{k} {scores[k]:.2f}", ha="left", va="bottom",
                  size=8, color=_class_color(int(labels[k])), box=True)
-    plots.axes_title(ax_n, f"NMS kept {len(kept)} (bold) of {len(state['above'])} boxes with score > "
-                           f"{state['score_threshold']:.2f}", size=10)
+    plots.axes_title(ax_n, f"NMS kept {len(kept)} (bold) of {len(state.above)} boxes with score > "
+                           f"{state.score_threshold:.2f}", size=10)
     lines = [(f"dotted: {len(below)} below the score threshold; dashed: suppressed", "0.35"),
              (f"candidate #{sel['index']} (yellow): {names[sel['label']]}, score {sel['score']:.2f}", "k"),
              (f"    → {sel['why']}", (GOOD if sel["why"] == "kept" else BAD) if sel["kept"] else "k")]
-    if state["gt"] is not None:
-        lines.append((f"    its IoU with the nearest true box: {state['gt']['iou']:.2f} (your iou)", "k"))
+    if state.gt is not None:
+        lines.append((f"    its IoU with the nearest true box: {state.gt['iou']:.2f} (your iou)", "k"))
         if kept:
-            kept_iou = ", ".join(f"{v:.2f}" for v in state["gt"]["kept_iou"][:6])
+            kept_iou = ", ".join(f"{v:.2f}" for v in state.gt["kept_iou"][:6])
             lines.append((f"kept boxes' IoU with the truth: {kept_iou}", "k"))
     note(ax_n, lines, x=0.0, y=-0.03, size=9.5)
     if notes:

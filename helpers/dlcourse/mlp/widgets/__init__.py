@@ -9,9 +9,11 @@ something the students implement, the builder takes their function (default: the
 
 from __future__ import annotations
 
+
+
 from .activation import *  # noqa: F401,F403
 from .neuron import *  # noqa: F401,F403
 from .playground import *  # noqa: F401,F403
 from .stepper import *  # noqa: F401,F403
 
-__all__ = ['activation_explorer', 'perceptron_explorer', 'mlp_playground', 'backprop_stepper', 'loss_slice']
+__all__ = ["activation_explorer", "perceptron_explorer", "mlp_playground", "backprop_stepper", "loss_slice"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -15,14 +16,32 @@ from ...widgetkit import Explorer, TextLayer, freeze_static, title
 from .. import plots
 from ._common import ActivationPair, REFERENCE_ACTIVATIONS, _evaluate
 
-__all__ = ['activation_explorer', 'compute_activation_explorer', 'render_activation_explorer']
+__all__ = ["activation_explorer", "compute_activation_explorer", "render_activation_explorer"]
 
 
 # --------------------------------------------------------------------------- W2.1 activations
 _DEPTHS = np.arange(1, 11)
 
 
-def compute_activation_explorer(functions: Mapping[str, ActivationPair], name: str, z_max: float) -> dict:
+@dataclass(frozen=True)
+class ActivationExplorerState:
+    """The state of :func:`activation_explorer`: what :func:`render_activation_explorer` draws."""
+
+    name: str
+    z: np.ndarray
+    g: np.ndarray
+    dg: np.ndarray
+    z_max: float
+    regions: list
+    max_abs_grad: float
+    argmax_z: float
+    where_max: str
+    max_grad_all: dict
+    depth_bound: dict
+
+
+def compute_activation_explorer(functions: Mapping[str, ActivationPair], name: str,
+                                z_max: float) -> ActivationExplorerState:
     """g and g' of ``functions[name]`` on [-z_max, z_max], its flat regions and the bound
     (max |g'|)^L on how much L such layers can pass back of a gradient (for every function)."""
     z = np.linspace(-z_max, z_max, 401)                                          # (G,)
@@ -31,11 +50,12 @@ def compute_activation_explorer(functions: Mapping[str, ActivationPair], name: s
     max_dg = {k: float(np.max(np.abs(_evaluate(pair[1], wide, f"{k}′(z)")))) for k, pair in functions.items()}
     top = np.flatnonzero(np.abs(dg) >= np.max(np.abs(dg)) * (1 - 1e-9))         # where |g'| is largest
     where = f"at z = {z[top[0]]:.2g}" if len(top) <= 3 else f"for z in [{z[top[0]]:.2g}, {z[top[-1]]:.2g}]"
-    return {"name": name, "z": z, "g": g, "dg": dg, "z_max": z_max,
-            "regions": plots.saturated_regions(name, (-z_max, z_max), dg, z),
-            "max_abs_grad": float(np.abs(dg[top[0]])), "argmax_z": float(z[top[0]]), "where_max": where,
-            "max_grad_all": max_dg,
-            "depth_bound": {n: m ** _DEPTHS for n, m in max_dg.items()}}
+    return ActivationExplorerState(
+        name=name, z=z, g=g, dg=dg, z_max=z_max,
+        regions=plots.saturated_regions(name, (-z_max, z_max), dg, z),
+        max_abs_grad=float(np.abs(dg[top[0]])), argmax_z=float(z[top[0]]), where_max=where,
+        max_grad_all=max_dg,
+        depth_bound={n: m ** _DEPTHS for n, m in max_dg.items()})
 
 
 def _layout_activation_explorer(fig: Figure) -> None:
@@ -54,22 +74,22 @@ def _layout_activation_explorer(fig: Figure) -> None:
     freeze_static(fig, [ax_d.xaxis, ax_d.yaxis, ax_d.title])    # drawn once: they never change
 
 
-def render_activation_explorer(state: dict, fig: Figure) -> None:
+def render_activation_explorer(state: ActivationExplorerState, fig: Figure) -> None:
     ax_g, ax_d = fig.axes
-    plots.plot_activation(ax_g, state["z"], state["g"], state["dg"], state["regions"], name="g", legend=False)
-    lo = min(float(np.min(state["g"])), float(np.min(state["dg"])), 0.0)
-    hi = max(float(np.max(state["g"])), float(np.max(state["dg"])), 1.0)
-    ax_g.set(xlim=(-state["z_max"], state["z_max"]), ylim=(lo - 0.08 * (hi - lo), hi + 0.12 * (hi - lo)))
-    title(ax_g, f"{state['name']}: max |g′(z)| = {state['max_abs_grad']:.4g} {state['where_max']}", 12)
+    plots.plot_activation(ax_g, state.z, state.g, state.dg, state.regions, name="g", legend=False)
+    lo = min(float(np.min(state.g)), float(np.min(state.dg)), 0.0)
+    hi = max(float(np.max(state.g)), float(np.max(state.dg)), 1.0)
+    ax_g.set(xlim=(-state.z_max, state.z_max), ylim=(lo - 0.08 * (hi - lo), hi + 0.12 * (hi - lo)))
+    title(ax_g, f"{state.name}: max |g′(z)| = {state.max_abs_grad:.4g} {state.where_max}", 12)
     groups: dict[float, list[str]] = {}                  # functions with the same bound share a label
-    for name, bound in state["depth_bound"].items():
-        current = name == state["name"]
+    for name, bound in state.depth_bound.items():
+        current = name == state.name
         ax_d.plot(_DEPTHS, np.maximum(bound, 1e-8), marker="o", ms=4 if current else 2, lw=2.5 if current else 1,
                   color=PALETTE["vermillion"] if current else "0.6", zorder=3 if current else 2)
         groups.setdefault(round(float(np.log10(max(bound[-1], 1e-8))), 1), []).append(name)
     labels = TextLayer().add_to(ax_d)
     for log_end, members in groups.items():
-        current = state["name"] in members
+        current = state.name in members
         labels.add(9.8, 10 ** log_end / 2.2, ", ".join(members), ha="right", va="top", size=9, bold=current,
                    color=PALETTE["vermillion"] if current else "0.4")
 

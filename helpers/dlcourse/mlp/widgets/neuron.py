@@ -20,7 +20,7 @@ from ..losses import _bce
 from ..network import accuracy
 from ..perceptron import _perceptron_epoch
 
-__all__ = ['perceptron_explorer', 'compute_perceptron_explorer', 'render_perceptron_explorer']
+__all__ = ["perceptron_explorer", "compute_perceptron_explorer", "render_perceptron_explorer"]
 
 
 # --------------------------------------------------------------------------- W2.2 perceptron
@@ -34,17 +34,35 @@ _SHOWN_EPOCHS = 20
 _W_MAX = 6.0          # the weight sliders' range is ±_W_MAX
 
 
+@dataclass(frozen=True)
+class PerceptronExplorerState:
+    """The state of :func:`perceptron_explorer`: what :func:`render_perceptron_explorer` draws."""
+
+    w: np.ndarray
+    w0: float
+    data: str
+    X: np.ndarray
+    y: np.ndarray
+    extent: tuple
+    grid_proba: np.ndarray
+    bce: float
+    accuracy: float
+    wrong: np.ndarray
+    history: list
+
+
 def compute_perceptron_explorer(datasets: Mapping[str, tuple], grid: np.ndarray, extent: tuple,
                                 session: _PerceptronSession, w1: float, w2: float, w0: float,
-                                data: str) -> dict:
+                                data: str) -> PerceptronExplorerState:
     """sigmoid(w·x + w0) on the grid, the line w·x + w0 = 0, BCE and accuracy on the data."""
     X, y = datasets[data]
     w = np.array([w1, w2])
     p = _sigmoid(X @ w + w0)                                                     # (N,)
     pred = (X @ w + w0 >= 0).astype(int)                                         # sign(0) = +1 -> class 1
-    return {"w": w, "w0": w0, "data": data, "X": X, "y": y, "extent": extent,
-            "grid_proba": _sigmoid(grid @ w + w0), "bce": _bce(y, p), "accuracy": float(np.mean(pred == y)),
-            "wrong": pred != y, "history": list(session.history.get(data, []))}
+    return PerceptronExplorerState(
+        w=w, w0=w0, data=data, X=X, y=y, extent=extent,
+        grid_proba=_sigmoid(grid @ w + w0), bce=_bce(y, p), accuracy=float(np.mean(pred == y)),
+        wrong=pred != y, history=list(session.history.get(data, [])))
 
 
 def _layout_perceptron_explorer(fig: Figure, extent: tuple) -> None:
@@ -60,17 +78,17 @@ def _layout_perceptron_explorer(fig: Figure, extent: tuple) -> None:
     freeze_static(fig, [ax.xaxis, ax.yaxis, ax_m.xaxis, ax_m.title])
 
 
-def render_perceptron_explorer(state: dict, fig: Figure) -> None:
+def render_perceptron_explorer(state: PerceptronExplorerState, fig: Figure) -> None:
     ax, ax_m = fig.axes
-    plots.plot_probability_map(ax, state["grid_proba"], state["extent"], alpha=0.7)
-    plots.plot_points(ax, state["X"], state["y"], highlight=state["wrong"])
-    plots.plot_decision_line(ax, state["w"], state["w0"], state["extent"])
-    w1, w2 = state["w"]
+    plots.plot_probability_map(ax, state.grid_proba, state.extent, alpha=0.7)
+    plots.plot_points(ax, state.X, state.y, highlight=state.wrong)
+    plots.plot_decision_line(ax, state.w, state.w0, state.extent)
+    w1, w2 = state.w
     signed = lambda v: f"{'−' if v < 0 else '+'} {abs(v):.2f}"                   # noqa: E731
     first = f"{'−' if w1 < 0 else ''}{abs(w1):.2f}"
-    title(ax, f"σ({first}·x₁ {signed(w2)}·x₂ {signed(state['w0'])}):  BCE = {state['bce']:.3f},  "
-               f"accuracy = {state['accuracy']:.1%}", 12)
-    history = state["history"][-_SHOWN_EPOCHS:]
+    title(ax, f"σ({first}·x₁ {signed(w2)}·x₂ {signed(state.w0)}):  BCE = {state.bce:.3f},  "
+               f"accuracy = {state.accuracy:.1%}", 12)
+    history = state.history[-_SHOWN_EPOCHS:]
     ax_m.set_ylim(0, max(max(history, default=1), 1) * 1.15)
     if history:
         ax_m.bar(np.arange(1, len(history) + 1), history, color=PALETTE["blue"])

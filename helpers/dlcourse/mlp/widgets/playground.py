@@ -16,7 +16,7 @@ from ...widgetkit import Explorer, TextLayer, freeze_static, key, title
 from .. import plots
 from ..network import _init_mlp, _mlp_forward, _mlp_loss, _train_mlp, accuracy
 
-__all__ = ['mlp_playground', 'PLAYGROUND_DATASETS', 'compute_mlp_playground', 'render_mlp_playground']
+__all__ = ["mlp_playground", "PLAYGROUND_DATASETS", "compute_mlp_playground", "render_mlp_playground"]
 
 
 # --------------------------------------------------------------------------- W2.3 MLP playground
@@ -42,8 +42,29 @@ def _playground_data(name: str) -> dict:
     return {"X": X, "y": y, "grid": grid, "extent": extent}
 
 
+@dataclass(frozen=True)
+class MlpPlaygroundState:
+    """The state of :func:`mlp_playground`: what :func:`render_mlp_playground` draws."""
+
+    dataset: str
+    hidden: int
+    layers: int
+    activation: str
+    lr: float
+    X: np.ndarray
+    y: np.ndarray
+    extent: tuple
+    grid_proba: np.ndarray
+    loss: float
+    accuracy: float
+    losses: list
+    epochs: int
+    train_seconds: float
+    n_params: int
+
+
 def compute_mlp_playground(session: _PlaygroundSession, dataset: str, hidden: int, layers: int,
-                           activation: str, lr: float) -> dict:
+                           activation: str, lr: float) -> MlpPlaygroundState:
     """The current model on ``dataset``; a changed architecture starts a fresh (cheap) model."""
     d = _playground_data(dataset)
     key = (dataset, hidden, layers, activation)
@@ -54,11 +75,12 @@ def compute_mlp_playground(session: _PlaygroundSession, dataset: str, hidden: in
         session.params = _init_mlp([2, *[hidden] * layers, 1], session.rng, scheme)
     out, cache = _mlp_forward(session.params, d["X"], activation, "sigmoid")
     grid_out, _ = _mlp_forward(session.params, d["grid"], activation, "sigmoid")
-    return {"dataset": dataset, "hidden": hidden, "layers": layers, "activation": activation, "lr": lr,
-            "X": d["X"], "y": d["y"], "extent": d["extent"], "grid_proba": grid_out[:, 0],
-            "loss": _mlp_loss(cache, d["y"], "bce"), "accuracy": accuracy(d["y"], out),
-            "losses": list(session.losses), "epochs": len(session.losses), "train_seconds": session.train_seconds,
-            "n_params": sum(p.size for p in session.params.values())}
+    return MlpPlaygroundState(
+        dataset=dataset, hidden=hidden, layers=layers, activation=activation, lr=lr,
+        X=d["X"], y=d["y"], extent=d["extent"], grid_proba=grid_out[:, 0],
+        loss=_mlp_loss(cache, d["y"], "bce"), accuracy=accuracy(d["y"], out),
+        losses=list(session.losses), epochs=len(session.losses), train_seconds=session.train_seconds,
+        n_params=sum(p.size for p in session.params.values()))
 
 
 def _layout_mlp_playground(fig: Figure) -> None:
@@ -71,24 +93,24 @@ def _layout_mlp_playground(fig: Figure) -> None:
     freeze_static(fig, [ax.xaxis, ax.yaxis, ax_l.yaxis])
 
 
-def render_mlp_playground(state: dict, fig: Figure) -> None:
+def render_mlp_playground(state: MlpPlaygroundState, fig: Figure) -> None:
     ax, ax_l = fig.axes
-    ext = state["extent"]
-    plots.plot_probability_map(ax, state["grid_proba"], ext)
-    plots.plot_points(ax, state["X"], state["y"], size=14)
+    ext = state.extent
+    plots.plot_probability_map(ax, state.grid_proba, ext)
+    plots.plot_points(ax, state.X, state.y, size=14)
     ax.set(xlim=ext[:2], ylim=ext[2:])
-    arch = " → ".join(["2", *[str(state["hidden"])] * state["layers"], "1"])
-    title(ax, f"{arch} ({state['activation']}, {state['n_params']} parameters)\n"
-               f"epoch {state['epochs']}: training accuracy {state['accuracy']:.1%}")
-    losses = state["losses"]
+    arch = " → ".join(["2", *[str(state.hidden)] * state.layers, "1"])
+    title(ax, f"{arch} ({state.activation}, {state.n_params} parameters)\n"
+               f"epoch {state.epochs}: training accuracy {state.accuracy:.1%}")
+    losses = state.losses
     if losses:
         ax_l.plot(np.arange(1, len(losses) + 1), np.minimum(losses, 1.0), color=PALETTE["vermillion"], lw=1.8)
         ax_l.set_xlim(0, len(losses) + 1)
         title(ax_l, f"loss {losses[-1]:.3f}; the last {_TRAIN_EPOCHS} epochs took "
-                     f"{state['train_seconds']:.2f} s\n(η = {state['lr']:.3g}; losses above 1 drawn at 1)")
+                     f"{state.train_seconds:.2f} s\n(η = {state.lr:.3g}; losses above 1 drawn at 1)")
     else:
         ax_l.set_xlim(0, _TRAIN_EPOCHS)
-        title(ax_l, f"untrained: loss {state['loss']:.3f}")
+        title(ax_l, f"untrained: loss {state.loss:.3f}")
         TextLayer().add_to(ax_l, transform=ax_l.transAxes).add(0.5, 0.5, f"press “Train {_TRAIN_EPOCHS} epochs”",
                                                                color="0.4")
 

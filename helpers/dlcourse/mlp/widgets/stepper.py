@@ -17,7 +17,8 @@ from ...widgetkit import Explorer, TextLayer, freeze_static, title
 from .. import plots
 from ..backprop import _backward_222, _forward_222, _loss_222, _update_222
 
-__all__ = ['backprop_stepper', 'STAGES', 'compute_backprop_stepper', 'render_backprop_stepper', 'loss_slice', 'compute_loss_slice', 'render_loss_slice']
+__all__ = ["backprop_stepper", "STAGES", "compute_backprop_stepper", "render_backprop_stepper", "loss_slice",
+           "compute_loss_slice", "render_loss_slice"]
 
 
 # --------------------------------------------------------------------------- W2.4 backprop stepper
@@ -52,43 +53,64 @@ def _check_answer(answer: float, grad: float | None) -> tuple[bool | None, str]:
     return False, f"✗ {answer:g} is not ∂J/∂w5"
 
 
+@dataclass(frozen=True)
+class BackpropStepperState:
+    """The state of :func:`backprop_stepper`: what :func:`render_backprop_stepper` draws."""
+
+    stage: str
+    iteration: int
+    weights: dict
+    values: dict | None
+    grads: dict | None
+    new_weights: dict | None
+    J: float | None
+    history: list
+    lr: float
+    x: tuple
+    target: tuple
+    answer: float
+    answer_ok: bool | None
+    answer_message: str
+
+
 def compute_backprop_stepper(session: _StepperSession, data: dict, update: Callable, lr: float,
-                             answer: float) -> dict:
+                             answer: float) -> BackpropStepperState:
     """Everything the diagram shows at the session's stage; the update uses the current η."""
     grads = session.grads if session.stage in ("backward", "update") else None
     new_weights = dict(update(dict(session.weights), dict(grads), lr)) if session.stage == "update" else None
     ok, message = _check_answer(answer, None if grads is None else grads["w5"])
     J = None if session.values is None else _loss_222(session.values["yhat"], data["target"])
-    return {"stage": session.stage, "iteration": session.iteration, "weights": dict(session.weights),
-            "values": session.values, "grads": grads, "new_weights": new_weights, "J": J,
-            "history": list(session.history), "lr": lr, "x": data["x"], "target": data["target"],
-            "answer": answer, "answer_ok": ok, "answer_message": message}
+    return BackpropStepperState(
+        stage=session.stage, iteration=session.iteration, weights=dict(session.weights),
+        values=session.values, grads=grads, new_weights=new_weights, J=J,
+        history=list(session.history), lr=lr, x=data["x"], target=data["target"],
+        answer=answer, answer_ok=ok, answer_message=message)
 
 
 def _layout_backprop_stepper(fig: Figure) -> None:
     fig.add_axes((0.0, 0.0, 1.0, 0.86))
 
 
-def render_backprop_stepper(state: dict, fig: Figure) -> None:
+def render_backprop_stepper(state: BackpropStepperState, fig: Figure) -> None:
     (ax,) = fig.axes
-    stage = state["stage"]
-    plots.plot_network_222(ax, state["weights"], values=state["values"], grads=state["grads"],
-                           new_weights=state["new_weights"], x=state["x"], target=state["target"],
-                           highlight=("w5", "o1", "h1") if state["grads"] is not None else ())
+    stage = state.stage
+    plots.plot_network_222(ax, state.weights, values=state.values, grads=state.grads,
+                           new_weights=state.new_weights, x=state.x, target=state.target,
+                           highlight=("w5", "o1", "h1") if state.grads is not None else ())
     steps = TextLayer().add_to(ax, transform=fig.transFigure)
     done = STAGES.index(stage)
     for k, (label, x) in enumerate((("① Forward", 0.03), ("② Backward", 0.17), ("③ Update", 0.32))):
         steps.add(x, 0.955, label, ha="left", size=13, bold=k + 1 == done,
                   color=PALETTE["blue"] if k + 1 <= done else "0.55")
-    J = "J = ½Σ(ŷ − y)² = ?" if state["J"] is None else f"J = ½Σ(ŷ − y)² = {state['J']:.9f}"
-    steps.add(0.97, 0.955, f"iteration {state['iteration']}:  {J}", ha="right", size=13)
-    color = {True: PALETTE["green"], False: PALETTE["vermillion"], None: "0.35"}[state["answer_ok"]]
-    steps.add(0.03, 0.895, state["answer_message"], ha="left", size=12, color=color)
-    if state["history"]:
-        steps.add(0.97, 0.895, "J per iteration: " + ", ".join(f"{j:.4f}" for j in state["history"][-4:]),
+    J = "J = ½Σ(ŷ − y)² = ?" if state.J is None else f"J = ½Σ(ŷ − y)² = {state.J:.9f}"
+    steps.add(0.97, 0.955, f"iteration {state.iteration}:  {J}", ha="right", size=13)
+    color = {True: PALETTE["green"], False: PALETTE["vermillion"], None: "0.35"}[state.answer_ok]
+    steps.add(0.03, 0.895, state.answer_message, ha="left", size=12, color=color)
+    if state.history:
+        steps.add(0.97, 0.895, "J per iteration: " + ", ".join(f"{j:.4f}" for j in state.history[-4:]),
                   ha="right", size=11, color="0.35")
     if stage == "update":
-        steps.add(0.97, 0.03, f"new weights: w ← w − η ∂J/∂w with η = {state['lr']:g}\n"
+        steps.add(0.97, 0.03, f"new weights: w ← w − η ∂J/∂w with η = {state.lr:g}\n"
                   "(the next Forward uses them)", ha="right", va="bottom", size=11, color=PALETTE["green"])
 
 
@@ -157,8 +179,23 @@ def backprop_stepper(forward: Callable | None = None, backward: Callable | None 
 
 
 # --------------------------------------------------------------------------- W2.5 loss slice
+@dataclass(frozen=True)
+class LossSliceState:
+    """The state of :func:`loss_slice`: what :func:`render_loss_slice` draws."""
+
+    weight: str
+    value: float
+    J: float
+    slope: float
+    fd_slope: float
+    tangent: tuple
+    curve_w: np.ndarray
+    curve_J: np.ndarray
+    lecture_value: float
+
+
 def compute_loss_slice(curve: dict, loss_at: Callable[[float], tuple[float, float]], weight: str,
-                       value: float) -> dict:
+                       value: float) -> LossSliceState:
     """J and dJ/dweight (by backprop) at ``value``, the tangent line there, and a central
     finite-difference slope for comparison."""
     J, slope = loss_at(value)
@@ -166,8 +203,10 @@ def compute_loss_slice(curve: dict, loss_at: Callable[[float], tuple[float, floa
     fd = (loss_at(value + h)[0] - loss_at(value - h)[0]) / (2 * h)
     half = 0.2 * (curve["curve_w"][-1] - curve["curve_w"][0])
     tx = np.array([value - half, value + half])
-    return {"weight": weight, "value": value, "J": J, "slope": slope, "fd_slope": fd,
-            "tangent": (tx, J + slope * (tx - value)), **curve}
+    return LossSliceState(
+        weight=weight, value=value, J=J, slope=slope, fd_slope=fd,
+        tangent=(tx, J + slope * (tx - value)), curve_w=curve["curve_w"],
+        curve_J=curve["curve_J"], lecture_value=curve["lecture_value"])
 
 
 def _layout_loss_slice(fig: Figure, curve: dict, weight: str) -> None:
@@ -179,16 +218,16 @@ def _layout_loss_slice(fig: Figure, curve: dict, weight: str) -> None:
     freeze_static(fig, [ax.xaxis, ax.yaxis])
 
 
-def render_loss_slice(state: dict, fig: Figure) -> None:
+def render_loss_slice(state: LossSliceState, fig: Figure) -> None:
     (ax,) = fig.axes
-    ax.plot(state["curve_w"], state["curve_J"], color=PALETTE["blue"], lw=2.2)
-    ax.plot(*state["tangent"], color=PALETTE["vermillion"], lw=1.8, ls="--", zorder=3)
-    ax.plot([state["value"]], [state["J"]], "o", ms=8, color=PALETTE["vermillion"], mec="k", zorder=4)
-    ax.axvline(state["lecture_value"], color="0.6", lw=1, ls=":", zorder=1)
-    w = state["weight"]
-    title(ax, f"J({w} = {state['value']:.2f}) = {state['J']:.6f},   ∂J/∂{w} = {state['slope']:.6f} (backprop), "
-               f"{state['fd_slope']:.6f} (finite diff.)\nall other weights as in the lecture; "
-               f"dotted: the lecture's {w} = {state['lecture_value']:g}")
+    ax.plot(state.curve_w, state.curve_J, color=PALETTE["blue"], lw=2.2)
+    ax.plot(*state.tangent, color=PALETTE["vermillion"], lw=1.8, ls="--", zorder=3)
+    ax.plot([state.value], [state.J], "o", ms=8, color=PALETTE["vermillion"], mec="k", zorder=4)
+    ax.axvline(state.lecture_value, color="0.6", lw=1, ls=":", zorder=1)
+    w = state.weight
+    title(ax, f"J({w} = {state.value:.2f}) = {state.J:.6f},   ∂J/∂{w} = {state.slope:.6f} (backprop), "
+               f"{state.fd_slope:.6f} (finite diff.)\nall other weights as in the lecture; "
+               f"dotted: the lecture's {w} = {state.lecture_value:g}")
 
 
 def loss_slice(weight: str = "w5", lo: float = -2.0, hi: float = 3.0, forward: Callable | None = None,

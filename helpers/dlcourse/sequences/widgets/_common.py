@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+
+
 import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 

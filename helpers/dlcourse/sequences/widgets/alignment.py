@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -15,7 +16,8 @@ from ...widgetkit import Explorer, TextLayer, title
 from ..attention import WORKED_EXAMPLE, _attention_weights, _context_vector, _score_additive, _score_dot, \
     _score_general
 
-__all__ = ['attention_calculator', 'SCORE_CHOICES', 'compute_attention_calculator', 'render_attention_calculator', 'attention_heatmap', 'DEFAULT_DATE_EXAMPLES', 'compute_attention_heatmap', 'render_attention_heatmap']
+__all__ = ["attention_calculator", "SCORE_CHOICES", "compute_attention_calculator", "render_attention_calculator",
+           "attention_heatmap", "DEFAULT_DATE_EXAMPLES", "compute_attention_heatmap", "render_attention_heatmap"]
 
 
 def _fmt(v: np.ndarray) -> str:
@@ -47,21 +49,36 @@ def _random_weights(H_d: int, H_e: int) -> dict[str, np.ndarray]:
             "W_2": g.normal(size=(_ATTN_DIM, H_e)) / np.sqrt(H_e), "v_a": g.normal(size=_ATTN_DIM)}
 
 
+@dataclass(frozen=True)
+class AttentionCalculatorState:
+    """The state of :func:`attention_calculator`: what :func:`render_attention_calculator` draws."""
+
+    score: str
+    temperature: float
+    dec_h: np.ndarray
+    enc_h: np.ndarray
+    error: str | None = None               # why nothing else could be computed (then the rest is None)
+    scores: np.ndarray | None = None       # (S,)
+    weights: np.ndarray | None = None      # (S,) softmax(scores / T)
+    context: np.ndarray | None = None      # (H_e,)
+    concat: np.ndarray | None = None       # (H_e + H_d,) [c; h_t]
+    weight_sum: float | None = None
+
+
 def compute_attention_calculator(score_fns: Mapping[str, Callable], weights_fn: Callable, score: str,
-                                 temperature: float, dec_h: str, enc_h: str) -> dict:
+                                 temperature: float, dec_h: str, enc_h: str) -> AttentionCalculatorState:
     """Scores of the chosen function, softmax(scores / T) by ``weights_fn``, the context and [c; h_t]."""
     h, Hs = _parse_vector(dec_h), _parse_matrix(enc_h)                   # (H_d,), (S, H_e)
-    state = {"score": score, "temperature": float(temperature), "dec_h": h, "enc_h": Hs, "error": None}
+    given = {"score": score, "temperature": float(temperature), "dec_h": h, "enc_h": Hs}
     if score == "dot" and len(h) != Hs.shape[1]:
-        state["error"] = f"the dot score needs len(dec_h) = {len(h)} == the width of enc_h = {Hs.shape[1]}"
-        return state
+        return AttentionCalculatorState(**given, error=f"the dot score needs len(dec_h) = {len(h)} == the width "
+                                                       f"of enc_h = {Hs.shape[1]}")
     w = _random_weights(len(h), Hs.shape[1])
     if score == "dot":
         scores = score_fns["dot"](h, Hs)
     elif score == "general_I":
         if len(h) != Hs.shape[1]:
-            state["error"] = "W_a = I needs len(dec_h) == the width of enc_h"
-            return state
+            return AttentionCalculatorState(**given, error="W_a = I needs len(dec_h) == the width of enc_h")
         scores = score_fns["general"](h, Hs, np.eye(len(h)))
     elif score == "general_W":
         scores = score_fns["general"](h, Hs, w["W_a"])
@@ -75,9 +92,8 @@ def compute_attention_calculator(score_fns: Mapping[str, Callable], weights_fn: 
     if alpha.shape != scores.shape:
         raise ValueError(f"the softmax returned shape {alpha.shape}; expected {scores.shape}")
     context = _context_vector(alpha, Hs)
-    state.update(scores=scores, weights=alpha, context=context, concat=np.concatenate([context, h]),
-                 weight_sum=float(alpha.sum()))
-    return state
+    return AttentionCalculatorState(**given, scores=scores, weights=alpha, context=context,
+                                    concat=np.concatenate([context, h]), weight_sum=float(alpha.sum()))
 
 
 def _layout_attention_calculator(fig: Figure) -> None:
@@ -89,16 +105,16 @@ def _layout_attention_calculator(fig: Figure) -> None:
     ax_t.set_axis_off()
 
 
-def render_attention_calculator(state: dict, fig: Figure) -> None:
+def render_attention_calculator(state: AttentionCalculatorState, fig: Figure) -> None:
     ax_s, ax_w, ax_t = fig.axes
     text = TextLayer().add_to(ax_t, transform=ax_t.transAxes)
-    if state["error"]:
-        text.add(0.0, 0.8, state["error"], color=PALETTE["vermillion"], ha="left", size=11)
+    if state.error:
+        text.add(0.0, 0.8, state.error, color=PALETTE["vermillion"], ha="left", size=11)
         return
-    S = len(state["scores"])
+    S = len(state.scores)
     x = np.arange(S)
     names = [f"h_{s + 1}" for s in range(S)]
-    scores, alpha = state["scores"], state["weights"]
+    scores, alpha = state.scores, state.weights
     ax_s.bar(x, scores, color=PALETTE["blue"], width=0.6)
     lo, hi = min(0.0, scores.min()), max(0.0, scores.max())
     pad = 0.15 * (hi - lo or 1.0)
@@ -115,12 +131,12 @@ def render_attention_calculator(state: dict, fig: Figure) -> None:
             ax.set_xticks(x, names)
             ax.set_xlim(-0.6, S - 0.4)
             ax._n_bars = S
-    name = {v: k for k, v in SCORE_CHOICES.items()}[state["score"]]
+    name = {v: k for k, v in SCORE_CHOICES.items()}[state.score]
     title(ax_s, f"scores ({name})")
-    title(ax_w, f"weights α = softmax(scores / {state['temperature']:.3g}), sum = {state['weight_sum']:.6g}")
-    lines = [f"decoder state h_t = {_fmt(state['dec_h'])}",
-             f"context c = Σ α_s h_s = {_fmt(state['context'])}",
-             f"[c; h_t] = {_fmt(state['concat'])}   (input of tanh(W_c [c; h_t]))"]
+    title(ax_w, f"weights α = softmax(scores / {state.temperature:.3g}), sum = {state.weight_sum:.6g}")
+    lines = [f"decoder state h_t = {_fmt(state.dec_h)}",
+             f"context c = Σ α_s h_s = {_fmt(state.context)}",
+             f"[c; h_t] = {_fmt(state.concat)}   (input of tanh(W_c [c; h_t]))"]
     for k, line in enumerate(lines):
         text.add(0.0, 0.95 - 0.33 * k, line, ha="left", va="top", size=11,
                  color=PALETTE["black"] if k == 0 else PALETTE["vermillion"] if k == 1 else PALETTE["blue"])
@@ -164,19 +180,29 @@ _MAX_TEXT = 40
 _GRADIENT = np.linspace(0, 1, 256)[:, None]                              # the colour bar (redrawn each time)
 
 
+@dataclass(frozen=True)
+class AttentionHeatmapState:
+    """The state of :func:`attention_heatmap`: what :func:`render_attention_heatmap` draws."""
+
+    text: str
+    error: str | None = None               # why there is no translation (then the rest is None)
+    output: str | None = None
+    alpha: np.ndarray | None = None        # (T_out, T_in) attention weights
+    input_chars: list | None = None
+    output_chars: list | None = None
+
+
 def compute_attention_heatmap(translate_one: Callable[[str], tuple[str, np.ndarray]], allowed: frozenset,
-                              example: str, text: str) -> dict:
+                              example: str, text: str) -> AttentionHeatmapState:
     """The translation of ``text`` (lower-cased, trimmed) and its (T_out, T_in) attention weights."""
     clean = " ".join(text.lower().split())[:_MAX_TEXT]
     bad = sorted(set(clean) - allowed)
-    state = {"text": clean, "error": None}
     if not clean or bad:
-        state["error"] = (f"characters the model has never seen: {' '.join(map(repr, bad))}" if bad
-                          else "type a date, e.g. 12 march 2024")
-        return state
+        return AttentionHeatmapState(clean, f"characters the model has never seen: {' '.join(map(repr, bad))}"
+                                     if bad else "type a date, e.g. 12 march 2024")
     output, alpha = translate_one(clean)
-    state.update(output=output, alpha=alpha, input_chars=list(clean), output_chars=list(output))
-    return state
+    return AttentionHeatmapState(clean, output=output, alpha=alpha, input_chars=list(clean),
+                                 output_chars=list(output))
 
 
 def _layout_attention_heatmap(fig: Figure) -> None:
@@ -192,25 +218,25 @@ def _layout_attention_heatmap(fig: Figure) -> None:
     ax.grid(False)
 
 
-def render_attention_heatmap(state: dict, fig: Figure) -> None:
+def render_attention_heatmap(state: AttentionHeatmapState, fig: Figure) -> None:
     ax, cax = fig.axes
     cax.imshow(_GRADIENT, cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto", origin="lower", extent=(0, 1, 0, 1))
-    if state["error"]:
+    if state.error:
         ax.set(xlim=(0, 1), ylim=(0, 1))
-        TextLayer().add_to(ax, transform=ax.transAxes).add(0.5, 0.5, state["error"], color=PALETTE["vermillion"],
+        TextLayer().add_to(ax, transform=ax.transAxes).add(0.5, 0.5, state.error, color=PALETTE["vermillion"],
                                                            size=11)
         return
-    alpha = state["alpha"]                                               # (T_out, T_in)
+    alpha = state.alpha                                               # (T_out, T_in)
     T_out, T_in = alpha.shape
     ax.imshow(alpha, cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto", interpolation="nearest",
               extent=(-0.5, T_in - 0.5, T_out - 0.5, -0.5))
     ax.set(xlim=(-0.5, T_in - 0.5), ylim=(T_out - 0.5, -0.5))
     ticks = TextLayer().add_to(ax)
-    for j, ch in enumerate(state["input_chars"]):
+    for j, ch in enumerate(state.input_chars):
         ticks.add(j, T_out - 0.5 + 0.35, "␣" if ch == " " else ch, va="top", size=11)
-    for i, ch in enumerate(state["output_chars"]):
+    for i, ch in enumerate(state.output_chars):
         ticks.add(-0.5 - 0.25 * T_in / 28, i, ch, ha="right", size=11)
-    title(ax, f"“{state['text']}”  →  “{state['output']}”   (rows: output characters, columns: input)", 11)
+    title(ax, f"“{state.text}”  →  “{state.output}”   (rows: output characters, columns: input)", 11)
 
 
 def attention_heatmap(model=None, texts: Sequence[str] | None = None) -> Explorer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -14,7 +15,7 @@ from ...widgetkit import Explorer, key, title
 from .. import plots
 from ._common import _few_log_ticks
 
-__all__ = ['gradient_flow', 'FLOW_RADII', 'FLOW_LENGTHS', 'compute_gradient_flow', 'render_gradient_flow']
+__all__ = ["gradient_flow", "FLOW_RADII", "FLOW_LENGTHS", "compute_gradient_flow", "render_gradient_flow"]
 
 
 # --------------------------------------------------------------------------- W5.4 gradient flow
@@ -31,15 +32,32 @@ def _flow_grid(kind: str, T: int, forget_bias: float, clip: bool, activation: st
                           activation=activation)
 
 
-def compute_gradient_flow(spectral_radius: float, T: int, forget_bias: float, activation: str, clip: bool) -> dict:
+@dataclass(frozen=True)
+class GradientFlowState:
+    """The state of :func:`gradient_flow`: what :func:`render_gradient_flow` draws."""
+
+    rnn: np.ndarray
+    lstm: np.ndarray
+    row: int
+    radius: float
+    T: int
+    forget_bias: float
+    activation: str
+    clip: bool
+    ratio: dict
+
+
+def compute_gradient_flow(spectral_radius: float, T: int, forget_bias: float, activation: str,
+                          clip: bool) -> GradientFlowState:
     """Norm grids (radius x step) for both cells and the curves at the chosen radius."""
     rnn = _flow_grid("rnn", int(T), 0.0, bool(clip), activation)
     lstm = _flow_grid("lstm", int(T), float(forget_bias), bool(clip), "tanh")
     row = int(np.argmin(np.abs(np.array(FLOW_RADII) - spectral_radius)))
-    return {"rnn": rnn, "lstm": lstm, "row": row, "radius": FLOW_RADII[row], "T": int(T),
-            "forget_bias": float(forget_bias), "activation": activation, "clip": bool(clip),
-            "ratio": {k: float(g[row, 0] / g[row, -1]) if g[row, -1] > 0 else float("inf")
-                      for k, g in (("rnn", rnn), ("lstm", lstm))}}
+    return GradientFlowState(
+        rnn=rnn, lstm=lstm, row=row, radius=FLOW_RADII[row], T=int(T),
+        forget_bias=float(forget_bias), activation=activation, clip=bool(clip),
+        ratio={k: float(g[row, 0] / g[row, -1]) if g[row, -1] > 0 else float("inf")
+        for k, g in (("rnn", rnn), ("lstm", lstm))})
 
 
 def _layout_gradient_flow(fig: Figure) -> None:
@@ -55,30 +73,30 @@ def _layout_gradient_flow(fig: Figure) -> None:
     _few_log_ticks(ax)
 
 
-def render_gradient_flow(state: dict, fig: Figure) -> None:
+def render_gradient_flow(state: GradientFlowState, fig: Figure) -> None:
     ax_r, ax_l, ax_c = fig.axes
-    T, R = state["T"], len(FLOW_RADII)
+    T, R = state.T, len(FLOW_RADII)
     lo, hi = _FLOW_LOG_RANGE
     extent = (-0.5, T - 0.5, FLOW_RADII[0] - 0.05, FLOW_RADII[-1] + 0.05)
     for ax, kind in ((ax_r, "rnn"), (ax_l, "lstm")):
-        img = np.log10(np.maximum(state[kind], 1e-300))
+        img = np.log10(np.maximum(getattr(state, kind), 1e-300))
         ax.imshow(np.clip(img, lo, hi), cmap=SEQUENTIAL, vmin=lo, vmax=hi, aspect="auto", origin="lower",
                   extent=extent, interpolation="nearest")
-        ax.axhline(state["radius"], color=PALETTE["vermillion"], lw=1.2, ls="--")
+        ax.axhline(state.radius, color=PALETTE["vermillion"], lw=1.2, ls="--")
         ax.set(xlim=extent[:2], ylim=extent[2:])
-    act = "" if state["activation"] == "tanh" else " (linear)"
+    act = "" if state.activation == "tanh" else " (linear)"
     title(ax_r, f"vanilla RNN{act}: log₁₀‖∂L/∂h_k‖", 10)
-    title(ax_l, f"LSTM, forget bias {state['forget_bias']:g}: log₁₀‖∂L/∂h_k‖", 10)
-    row = state["row"]
-    curves = {f"rnn{act}": state["rnn"][row], "lstm": state["lstm"][row]}
+    title(ax_l, f"LSTM, forget bias {state.forget_bias:g}: log₁₀‖∂L/∂h_k‖", 10)
+    row = state.row
+    curves = {f"rnn{act}": state.rnn[row], "lstm": state.lstm[row]}
     plots.plot_grad_norms(ax_c, curves, floor=1e-30, legend=False)
     _few_log_ticks(ax_c)
     key(ax_c, [(name, plots.CELL_COLORS[name.split()[0]]) for name in curves], x=0.62, top=0.2, step=0.09)
     vals = np.concatenate([np.maximum(c, 1e-30) for c in curves.values()])
     ax_c.set(xlim=(0, T - 1), ylim=(max(vals.min() / 10, 1e-30), vals.max() * 10))
-    clip = f", clip {_FLOW_CLIP:g}" if state["clip"] else ""
-    title(ax_c, f"radius {state['radius']:g}, T = {T}{clip}; first / last:\n"
-                 f"RNN {state['ratio']['rnn']:.1e}, LSTM {state['ratio']['lstm']:.1e}", 9)
+    clip = f", clip {_FLOW_CLIP:g}" if state.clip else ""
+    title(ax_c, f"radius {state.radius:g}, T = {T}{clip}; first / last:\n"
+                 f"RNN {state.ratio['rnn']:.1e}, LSTM {state.ratio['lstm']:.1e}", 9)
 
 
 def gradient_flow() -> Explorer:

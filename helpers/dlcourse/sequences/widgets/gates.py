@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -15,7 +16,7 @@ from .. import plots
 from ..lstm import _lstm_forward, _lstm_step
 from ._common import _check_shape
 
-__all__ = ['lstm_gate_lab', 'GATE_FORCING', 'compute_lstm_gate_lab', 'render_lstm_gate_lab']
+__all__ = ["lstm_gate_lab", "GATE_FORCING", "compute_lstm_gate_lab", "render_lstm_gate_lab"]
 
 
 # --------------------------------------------------------------------------- W5.3 LSTM gate lab
@@ -48,8 +49,22 @@ def _gate_params(b_f: float, b_i: float, b_o: float, force: tuple | None) -> dic
     return P
 
 
+@dataclass(frozen=True)
+class LstmGateLabState:
+    """The state of :func:`lstm_gate_lab`: what :func:`render_lstm_gate_lab` draws."""
+
+    X: np.ndarray
+    H: np.ndarray
+    C: np.ndarray
+    gates: dict
+    recalled: np.ndarray
+    correct: np.ndarray
+    force: str
+    biases: tuple
+
+
 def compute_lstm_gate_lab(lstm_step: Callable, forget_bias: float, input_bias: float, output_bias: float,
-                          force: str) -> dict:
+                          force: str) -> LstmGateLabState:
     """Run the one-unit LSTM over both sequences with ``lstm_step``; what is left of the bit at T."""
     X = _gate_task()
     P = _gate_params(forget_bias, input_bias, output_bias, GATE_FORCING[force])
@@ -61,9 +76,10 @@ def compute_lstm_gate_lab(lstm_step: Callable, forget_bias: float, input_bias: f
 
     Hs, Cs, G = _lstm_forward(X, P, step=checked_step)                  # (T, 2, 1) each
     recalled = np.sign(Hs[-1, :, 0])
-    return {"X": X, "H": Hs[:, :, 0], "C": Cs[:, :, 0], "gates": {k: v[:, 0, 0] for k, v in G.items()},
-            "recalled": recalled, "correct": recalled == X[0, :, 0], "force": force,
-            "biases": (forget_bias, input_bias, output_bias)}
+    return LstmGateLabState(
+        X=X, H=Hs[:, :, 0], C=Cs[:, :, 0], gates={k: v[:, 0, 0] for k, v in G.items()},
+        recalled=recalled, correct=recalled == X[0, :, 0], force=force,
+        biases=(forget_bias, input_bias, output_bias))
 
 
 def _layout_lstm_gate_lab(fig: Figure) -> None:
@@ -74,32 +90,32 @@ def _layout_lstm_gate_lab(fig: Figure) -> None:
     axes[2].set(ylim=(-1.1, 1.1), ylabel="state", xlabel="time step t", xlim=(-0.5, _GATE_T - 0.5))
 
 
-def render_lstm_gate_lab(state: dict, fig: Figure) -> None:
+def render_lstm_gate_lab(state: LstmGateLabState, fig: Figure) -> None:
     ax_x, ax_g, ax_s = fig.axes
     t = np.arange(_GATE_T)
     colors = (PALETTE["vermillion"], PALETTE["sky"])   # distinct from the gate colours below
     for n in range(2):
-        ax_x.step(t, state["X"][:, n, 0], where="mid", color=colors[n], lw=1.3, alpha=0.85)
-        ax_s.plot(t, state["C"][:, n], color=colors[n], lw=2)
-        ax_s.plot(t, state["H"][:, n], color=colors[n], lw=1.3, ls="--")
+        ax_x.step(t, state.X[:, n, 0], where="mid", color=colors[n], lw=1.3, alpha=0.85)
+        ax_s.plot(t, state.C[:, n], color=colors[n], lw=2)
+        ax_s.plot(t, state.H[:, n], color=colors[n], lw=1.3, ls="--")
     ax_x.axvline(0, color=PALETTE["black"], lw=0.8, ls=":")
-    plots.plot_gates(ax_g, state["gates"])
+    plots.plot_gates(ax_g, state.gates)
     ax_s.axhline(0, color=PALETTE["black"], lw=0.6)
-    top = max(1.1, 1.05 * float(np.abs(state["C"]).max()))          # c_t is not bounded by 1
+    top = max(1.1, 1.05 * float(np.abs(state.C).max()))          # c_t is not bounded by 1
     ax_s.set_ylim(-top, top)
-    seqs = [f"sequence {n + 1} (bit {int(state['X'][0, n, 0]):+d})" for n in range(2)]
+    seqs = [f"sequence {n + 1} (bit {int(state.X[0, n, 0]):+d})" for n in range(2)]
     key(ax_x, list(zip(seqs, colors)), step=0.25)
     key(ax_g, [(name, plots.GATE_COLORS[k]) for k, name in (("f", "forget f"), ("i", "input i"), ("o", "output o"))],
          step=0.17)
     key(ax_s, [("c_t solid, h_t dashed", PALETTE["black"]), *zip(seqs, colors)], step=0.15)
-    marks = ["✓" if ok else "✗" for ok in state["correct"]]
-    got = ", ".join(f"{int(r):+d} {m}" if r else f"0 {m}" for r, m in zip(state["recalled"], marks))
-    b_f, b_i, b_o = state["biases"]
-    forced = "" if GATE_FORCING[state["force"]] is None else f"   [{state['force']}]"
+    marks = ["✓" if ok else "✗" for ok in state.correct]
+    got = ", ".join(f"{int(r):+d} {m}" if r else f"0 {m}" for r, m in zip(state.recalled, marks))
+    b_f, b_i, b_o = state.biases
+    forced = "" if GATE_FORCING[state.force] is None else f"   [{state.force}]"
     title(ax_x, f"remember the first bit for {_GATE_T} steps: sign(h_T) = {got}", 11)
     title(ax_g, f"gates (biases b_f = {b_f:g}, b_i = {b_i:g}, b_o = {b_o:g}){forced}", 10)
     title(ax_s, f"cell state c_t (solid) and h_t = o_t tanh(c_t) (dashed); c_T = "
-                 f"{state['C'][-1, 0]:+.3f}, {state['C'][-1, 1]:+.3f}", 10)
+                 f"{state.C[-1, 0]:+.3f}, {state.C[-1, 1]:+.3f}", 10)
 
 
 def lstm_gate_lab(lstm_step: Callable | None = None) -> Explorer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -15,7 +16,7 @@ from ...widgetkit import Explorer, TextLayer, title
 from ..rnn import _rnn_forward, _rnn_step, _softmax, _train_hello
 from ._common import _check_shape, _few_log_ticks
 
-__all__ = ['hello_stepper', 'compute_hello_stepper', 'render_hello_stepper']
+__all__ = ["hello_stepper", "compute_hello_stepper", "render_hello_stepper"]
 
 
 # --------------------------------------------------------------------------- W5.2 "hello" stepper
@@ -27,7 +28,21 @@ def _hello_snapshots() -> tuple:
     return tuple(_train_hello(H=8, steps=_HELLO_STEPS, every=_HELLO_EVERY, seed=0))
 
 
-def compute_hello_stepper(rnn_step: Callable, snapshots: Sequence, step: int) -> dict:
+@dataclass(frozen=True)
+class HelloStepperState:
+    """The state of :func:`hello_stepper`: what :func:`render_hello_stepper` draws."""
+
+    step: int
+    inputs: np.ndarray
+    hidden: np.ndarray
+    probs: np.ndarray
+    targets: np.ndarray
+    pred: str
+    loss: float
+    curve: np.ndarray
+
+
+def compute_hello_stepper(rnn_step: Callable, snapshots: Sequence, step: int) -> HelloStepperState:
     """The unrolled "hello" RNN after ``step`` SGD steps: inputs, h_t, softmax outputs, prediction."""
     X, targets = hello_sequences()                                      # (4, 1, 4), (4, 1)
     k = min(int(step) // _HELLO_EVERY, len(snapshots) - 1)
@@ -41,8 +56,9 @@ def compute_hello_stepper(rnn_step: Callable, snapshots: Sequence, step: int) ->
     probs = _softmax(logits[:, 0])                                      # (T, K)
     loss = float(-np.log(probs[np.arange(len(probs)), targets[:, 0]]).sum())
     pred = "".join(HELLO_VOCAB.itos[i] for i in probs.argmax(axis=1))
-    return {"step": done, "inputs": X[:, 0].T, "hidden": Hs[:, 0].T, "probs": probs.T, "targets": targets[:, 0],
-            "pred": pred, "loss": loss, "curve": np.array([(s, l) for s, l, _ in snapshots])}
+    return HelloStepperState(
+        step=done, inputs=X[:, 0].T, hidden=Hs[:, 0].T, probs=probs.T, targets=targets[:, 0],
+        pred=pred, loss=loss, curve=np.array([(s, l) for s, l, _ in snapshots]))
 
 
 def _layout_hello_stepper(fig: Figure) -> None:
@@ -66,31 +82,31 @@ def _hello_axis_labels(ax, rows: Sequence[str]) -> None:
         layer.add(-0.6, k, name, ha="right", size=9)
 
 
-def render_hello_stepper(state: dict, fig: Figure) -> None:
+def render_hello_stepper(state: HelloStepperState, fig: Figure) -> None:
     ax_x, ax_h, ax_y, ax_l = fig.axes
-    ax_x.imshow(state["inputs"], cmap="Greys", vmin=0, vmax=1.6, aspect="auto")
-    ax_h.imshow(state["hidden"], cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
-    ax_y.imshow(state["probs"], cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
+    ax_x.imshow(state.inputs, cmap="Greys", vmin=0, vmax=1.6, aspect="auto")
+    ax_h.imshow(state.hidden, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    ax_y.imshow(state.probs, cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
     chars = HELLO_VOCAB.itos
-    for ax, rows in ((ax_x, chars), (ax_h, [f"h{j + 1}" for j in range(state["hidden"].shape[0])]), (ax_y, chars)):
+    for ax, rows in ((ax_x, chars), (ax_h, [f"h{j + 1}" for j in range(state.hidden.shape[0])]), (ax_y, chars)):
         _hello_axis_labels(ax, rows)
     cells = TextLayer().add_to(ax_y)
     hid = TextLayer().add_to(ax_h)
     for t in range(4):
-        for k in range(state["probs"].shape[0]):
-            p = state["probs"][k, t]
-            cells.add(t, k, f"{p:.2f}", size=9, color="k" if p > 0.6 or k == state["targets"][t] else "w",
-                      bold=bool(k == state["targets"][t]), box=bool(k == state["targets"][t]))
-        for j in range(state["hidden"].shape[0]):
-            hid.add(t, j, f"{state['hidden'][j, t]:+.2f}", size=7.5)
+        for k in range(state.probs.shape[0]):
+            p = state.probs[k, t]
+            cells.add(t, k, f"{p:.2f}", size=9, color="k" if p > 0.6 or k == state.targets[t] else "w",
+                      bold=bool(k == state.targets[t]), box=bool(k == state.targets[t]))
+        for j in range(state.hidden.shape[0]):
+            hid.add(t, j, f"{state.hidden[j, t]:+.2f}", size=7.5)
     title(ax_x, "input x_t (one-hot)")
     title(ax_h, "hidden state h_t = tanh(…)")
-    ok = state["pred"] == "ello"
-    title(ax_y, f"ŷ_t (target boxed) → “{state['pred']}” {'✓' if ok else ''}")
-    curve = state["curve"]
+    ok = state.pred == "ello"
+    title(ax_y, f"ŷ_t (target boxed) → “{state.pred}” {'✓' if ok else ''}")
+    curve = state.curve
     ax_l.plot(np.maximum(curve[:, 0], 0.5), curve[:, 1], color=PALETTE["blue"], lw=1.6)
-    ax_l.plot([max(state["step"], 0.5)], [state["loss"]], "o", color=PALETTE["vermillion"], ms=7)
-    title(ax_l, f"after {state['step']} steps: loss = {state['loss']:.3f} (sum of the 4 cross-entropies)", 10)
+    ax_l.plot([max(state.step, 0.5)], [state.loss], "o", color=PALETTE["vermillion"], ms=7)
+    title(ax_l, f"after {state.step} steps: loss = {state.loss:.3f} (sum of the 4 cross-entropies)", 10)
 
 
 def hello_stepper(rnn_step: Callable | None = None) -> Explorer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -11,7 +12,7 @@ from matplotlib.figure import Figure
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, TextLayer, title
 
-__all__ = ['sampling_temperature', 'SAMPLE_PREFIXES', 'compute_sampling_temperature', 'render_sampling_temperature']
+__all__ = ["sampling_temperature", "SAMPLE_PREFIXES", "compute_sampling_temperature", "render_sampling_temperature"]
 
 
 # --------------------------------------------------------------------------- sampling temperature
@@ -20,16 +21,31 @@ SAMPLE_PREFIXES = ("Beautiful is better than ", "Flat is better than ", "Now is 
 _N_SAMPLES, _SAMPLE_LEN, _TOP = 4, 90, 14
 
 
-def compute_sampling_temperature(model, vocab, temperature: float, prefix: str, seed: int) -> dict:
+@dataclass(frozen=True)
+class SamplingTemperatureState:
+    """The state of :func:`sampling_temperature`: what :func:`render_sampling_temperature` draws."""
+
+    temperature: float
+    prefix: str
+    seed: int
+    top_chars: list
+    top_probs: np.ndarray
+    entropy: float
+    samples: list
+
+
+def compute_sampling_temperature(model, vocab, temperature: float, prefix: str,
+                                 seed: int) -> SamplingTemperatureState:
     """Next-character distribution after ``prefix`` at ``temperature`` and 4 continuations."""
     from ..charmodel import next_char_probs, sample_text
     probs = next_char_probs(model, vocab, prefix, temperature)
     samples = sample_text(model, vocab, prefix, _SAMPLE_LEN, temperature, rng=seed, n_samples=_N_SAMPLES)
     top = np.argsort(-probs, kind="stable")[:_TOP]
     nz = probs[probs > 0]
-    return {"temperature": float(temperature), "prefix": prefix, "seed": int(seed), "top_chars":
-            [vocab.itos[i] for i in top], "top_probs": probs[top], "entropy": float(-(nz * np.log2(nz)).sum()),
-            "samples": samples}
+    return SamplingTemperatureState(
+        temperature=float(temperature), prefix=prefix, seed=int(seed), top_chars=[vocab.itos[i] for i in top],
+        top_probs=probs[top], entropy=float(-(nz * np.log2(nz)).sum()),
+        samples=samples)
 
 
 def _layout_sampling_temperature(fig: Figure) -> None:
@@ -44,22 +60,22 @@ def _show(ch: str) -> str:
     return {" ": "␣", "\n": "⏎"}.get(ch, ch)
 
 
-def render_sampling_temperature(state: dict, fig: Figure) -> None:
+def render_sampling_temperature(state: SamplingTemperatureState, fig: Figure) -> None:
     ax_p, ax_t = fig.axes
-    x = np.arange(len(state["top_probs"]))
-    ax_p.bar(x, state["top_probs"], color=PALETTE["blue"], width=0.7)
+    x = np.arange(len(state.top_probs))
+    ax_p.bar(x, state.top_probs, color=PALETTE["blue"], width=0.7)
     labels = TextLayer().add_to(ax_p)
-    for k, (ch, p) in enumerate(zip(state["top_chars"], state["top_probs"])):
+    for k, (ch, p) in enumerate(zip(state.top_chars, state.top_probs)):
         labels.add(k, -0.03, _show(ch), va="top", size=11)
         if p >= 0.01:
             labels.add(k, p + 0.02, f"{p:.2f}", va="bottom", size=8)
-    title(ax_p, f"P(next character | “{state['prefix']}”) at T = {state['temperature']:g}: "
-                 f"entropy {state['entropy']:.2f} bits", 11)
+    title(ax_p, f"P(next character | “{state.prefix}”) at T = {state.temperature:g}: "
+                 f"entropy {state.entropy:.2f} bits", 11)
     text = TextLayer().add_to(ax_t, transform=ax_t.transAxes)
-    text.add(0.0, 1.0, f"{_N_SAMPLES} samples of {_SAMPLE_LEN} characters (⏎ = new line), seed {state['seed']}:",
+    text.add(0.0, 1.0, f"{_N_SAMPLES} samples of {_SAMPLE_LEN} characters (⏎ = new line), seed {state.seed}:",
              ha="left", va="top", size=10, color=PALETTE["black"])
-    for k, s in enumerate(state["samples"]):
-        line = state["prefix"] + s.replace("\n", "⏎")
+    for k, s in enumerate(state.samples):
+        line = state.prefix + s.replace("\n", "⏎")
         text.add(0.0, 0.82 - 0.22 * k, line, ha="left", va="top", size=10, color=PALETTE["blue"])
 
 

@@ -1,7 +1,7 @@
 """Week 04 widgets (W4.1-W4.5, W4.7): the only module of :mod:`dlcourse.training` that imports ipywidgets.
 
 Each widget is a ``_layout_*(fig)`` that creates the axes once, a ``compute_*`` that turns
-control values (and what the builder precomputed) into a state dict, and a
+control values (and what the builder precomputed) into a frozen state dataclass, and a
 ``render_*(state, fig)`` that draws the state on the emptied axes; an
 :class:`~dlcourse.widgetkit.Explorer` binds them. Builders precompute what they can (all
 learning rates of the optimiser race in one vectorised run, every batch size, ...), so light
@@ -12,6 +12,8 @@ their function (default: the private reference).
 
 from __future__ import annotations
 
+
+
 from .race import *  # noqa: F401,F403
 from .batch_size import *  # noqa: F401,F403
 from .schedule import *  # noqa: F401,F403
@@ -19,4 +21,5 @@ from .gradients import *  # noqa: F401,F403
 from .overfitting import *  # noqa: F401,F403
 from .augmentation import *  # noqa: F401,F403
 
-__all__ = ['optimizer_race', 'batch_size_explorer', 'schedule_plotter', 'vanishing_gradients', 'overfitting_lab', 'augmentation_previewer']
+__all__ = ["optimizer_race", "batch_size_explorer", "schedule_plotter", "vanishing_gradients", "overfitting_lab",
+           "augmentation_previewer"]

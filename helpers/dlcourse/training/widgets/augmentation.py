@@ -14,7 +14,7 @@ from ...widgetkit import Explorer, title
 from .. import plots
 from ..augment import _augment
 
-__all__ = ['augmentation_previewer', 'compute_augmentation_previewer', 'render_augmentation_previewer']
+__all__ = ["augmentation_previewer", "compute_augmentation_previewer", "render_augmentation_previewer"]
 
 
 # --------------------------------------------------------------------------- W4.7 augmentation
@@ -41,8 +41,23 @@ class _AugmentSession:
     seed: int = 0
 
 
+@dataclass(frozen=True)
+class AugmentationPreviewerState:
+    """The state of :func:`augmentation_previewer`: what :func:`render_augmentation_previewer` draws."""
+
+    image: np.ndarray
+    cmap: str
+    samples: np.ndarray
+    name: str
+    seed: int
+    rotation: float
+    shift: float
+    zoom: float
+    hflip: bool
+
+
 def compute_augmentation_previewer(augment: Callable, session: _AugmentSession, image: str, rotation: float,
-                                   shift: float, zoom: float, hflip: bool) -> dict:
+                                   shift: float, zoom: float, hflip: bool) -> AugmentationPreviewerState:
     """Nine augmentations of ``image`` drawn from one generator seeded with the session's seed."""
     img, cmap = _preview_images()[image]
     rng = np.random.default_rng(session.seed)
@@ -53,8 +68,9 @@ def compute_augmentation_previewer(augment: Callable, session: _AugmentSession, 
             raise ValueError(f"augment returned shape {out.shape} for an image of shape {img.shape}: "
                              "it must keep the shape")
         samples.append(out)
-    return {"image": img, "cmap": cmap, "samples": np.array(samples), "name": image, "seed": session.seed,
-            "rotation": rotation, "shift": shift, "zoom": zoom, "hflip": hflip}
+    return AugmentationPreviewerState(
+        image=img, cmap=cmap, samples=np.array(samples), name=image, seed=session.seed,
+        rotation=rotation, shift=shift, zoom=zoom, hflip=hflip)
 
 
 def _layout_augmentation_previewer(fig: Figure) -> None:
@@ -64,15 +80,15 @@ def _layout_augmentation_previewer(fig: Figure) -> None:
         a.set_axis_off()
 
 
-def render_augmentation_previewer(state: dict, fig: Figure) -> None:
+def render_augmentation_previewer(state: AugmentationPreviewerState, fig: Figure) -> None:
     ax_o, ax_g = fig.axes
-    cmap = state["cmap"]
-    ax_o.imshow(state["image"], cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
-    plots.plot_image_grid(ax_g, state["samples"], 3, cmap=cmap, fill=0.0 if cmap == "gray_r" else 1.0)
-    title(ax_o, f"original ({state['name']})")
-    title(ax_g, f"9 random augmentations (sample set {state['seed']})\nrotation ±{state['rotation']:g}°, "
-                 f"shift ±{state['shift']:.0%}, zoom ×[{1 - state['zoom']:.2f}, {1 + state['zoom']:.2f}]"
-                 f"{', flip ½ of them' if state['hflip'] else ''}")
+    cmap = state.cmap
+    ax_o.imshow(state.image, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    plots.plot_image_grid(ax_g, state.samples, 3, cmap=cmap, fill=0.0 if cmap == "gray_r" else 1.0)
+    title(ax_o, f"original ({state.name})")
+    title(ax_g, f"9 random augmentations (sample set {state.seed})\nrotation ±{state.rotation:g}°, "
+                 f"shift ±{state.shift:.0%}, zoom ×[{1 - state.zoom:.2f}, {1 + state.zoom:.2f}]"
+                 f"{', flip ½ of them' if state.hflip else ''}")
 
 
 def augmentation_previewer(augment: Callable | None = None) -> Explorer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -14,7 +15,7 @@ from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, title
 from ..optimizers import _iterate_minibatches, _sgd_step
 
-__all__ = ['batch_size_explorer', 'BATCH_SIZES', 'compute_batch_size_explorer', 'render_batch_size_explorer']
+__all__ = ["batch_size_explorer", "BATCH_SIZES", "compute_batch_size_explorer", "render_batch_size_explorer"]
 
 
 # --------------------------------------------------------------------------- W4.2 batch size
@@ -76,18 +77,33 @@ def _contour_wb() -> list[np.ndarray]:
     import contourpy
 
     x, y = _regression_data()
-    W_, B_ = np.meshgrid(np.linspace(-1.5, 3.0, 120), np.linspace(-2.0, 2.0, 120))
-    Z = _full_loss(x, y, np.stack([W_, B_], axis=-1))
-    gen = contourpy.contour_generator(W_, B_, Z)
+    w_grid, b_grid = np.meshgrid(np.linspace(-1.5, 3.0, 120), np.linspace(-2.0, 2.0, 120))
+    Z = _full_loss(x, y, np.stack([w_grid, b_grid], axis=-1))
+    gen = contourpy.contour_generator(w_grid, b_grid, Z)
     return [seg for level in Z.min() + np.geomspace(0.01, 6, 9) for seg in gen.lines(level) if len(seg) > 1]
 
 
-def compute_batch_size_explorer(runs_for: Callable[[float], dict], batch_size: int, lr: float) -> dict:
+@dataclass(frozen=True)
+class BatchSizeExplorerState:
+    """The state of :func:`batch_size_explorer`: what :func:`render_batch_size_explorer` draws."""
+
+    batch_size: int
+    lr: float
+    runs: dict
+    run: dict
+    optimum: np.ndarray
+    min_loss: float
+    contours: list
+
+
+def compute_batch_size_explorer(runs_for: Callable[[float], dict], batch_size: int,
+                                lr: float) -> BatchSizeExplorerState:
     runs = runs_for(lr)
     x, y = _regression_data()
     best = np.linalg.lstsq(np.c_[x, np.ones_like(x)], y, rcond=None)[0]
-    return {"batch_size": batch_size, "lr": lr, "runs": runs, "run": runs[batch_size], "optimum": best,
-            "min_loss": float(_full_loss(x, y, best)), "contours": _contour_wb()}
+    return BatchSizeExplorerState(
+        batch_size=batch_size, lr=lr, runs=runs, run=runs[batch_size], optimum=best,
+        min_loss=float(_full_loss(x, y, best)), contours=_contour_wb())
 
 
 def _layout_batch_size_explorer(fig: Figure) -> None:
@@ -106,33 +122,33 @@ def _layout_batch_size_explorer(fig: Figure) -> None:
     freeze_static(fig, [ax_p.xaxis, ax_p.yaxis, ax_e.xaxis, ax_e.yaxis, ax_u.xaxis, ax_u.yaxis])
 
 
-def render_batch_size_explorer(state: dict, fig: Figure) -> None:
+def render_batch_size_explorer(state: BatchSizeExplorerState, fig: Figure) -> None:
     from matplotlib.collections import LineCollection
 
     ax_p, ax_e, ax_u = fig.axes
-    B, run, floor = state["batch_size"], state["run"], 1e-6
-    ax_p.add_collection(LineCollection(state["contours"], colors="0.7", linewidths=0.8))
-    full = state["runs"][_BS_N]["path"]
+    B, run, floor = state.batch_size, state.run, 1e-6
+    ax_p.add_collection(LineCollection(state.contours, colors="0.7", linewidths=0.8))
+    full = state.runs[_BS_N]["path"]
     ax_p.plot(full[:, 0], full[:, 1], color="0.35", lw=1.2, ls="--")
     ax_p.plot(run["path"][:, 0], run["path"][:, 1], color=PALETTE["vermillion"], lw=0.9, alpha=0.9)
-    ax_p.plot(*state["optimum"], marker="*", ms=14, color=PALETTE["yellow"], mec="k", ls="", zorder=4)
+    ax_p.plot(*state.optimum, marker="*", ms=14, color=PALETTE["yellow"], mec="k", ls="", zorder=4)
     ax_p.plot(*_BS_START, marker="o", ms=7, color="w", mec="k", ls="", zorder=4)
-    for b, r in state["runs"].items():
+    for b, r in state.runs.items():
         if b != B:
-            ax_e.plot(np.arange(_BS_EPOCHS + 1), np.maximum(r["epoch_loss"] - state["min_loss"], floor),
+            ax_e.plot(np.arange(_BS_EPOCHS + 1), np.maximum(r["epoch_loss"] - state.min_loss, floor),
                       color="0.75", lw=0.8)
-    ax_e.plot(np.arange(_BS_EPOCHS + 1), np.maximum(run["epoch_loss"] - state["min_loss"], floor),
+    ax_e.plot(np.arange(_BS_EPOCHS + 1), np.maximum(run["epoch_loss"] - state.min_loss, floor),
               color=PALETTE["vermillion"], lw=2)
-    full_loss = state["runs"][_BS_N]["loss"]
-    ax_u.plot(np.arange(1, len(full_loss) + 1), np.maximum(full_loss - state["min_loss"], floor),
+    full_loss = state.runs[_BS_N]["loss"]
+    ax_u.plot(np.arange(1, len(full_loss) + 1), np.maximum(full_loss - state.min_loss, floor),
               color="0.35", lw=1.2, ls="--")
-    ax_u.plot(np.arange(1, len(run["loss"]) + 1), np.maximum(run["loss"] - state["min_loss"], floor),
+    ax_u.plot(np.arange(1, len(run["loss"]) + 1), np.maximum(run["loss"] - state.min_loss, floor),
               color=PALETTE["vermillion"], lw=1.2)
     kind = "batch GD" if B == _BS_N else ("SGD" if B == 1 else "mini-batch")
     title(ax_p, f"B = {B} ({kind}): path of (w, b)\ndashed: batch GD (B = {_BS_N})")
     title(ax_e, f"{run['updates_per_epoch']} updates per epoch\n(grey: the other batch sizes)")
     title(ax_u, f"{run['updates_per_epoch'] * _BS_EPOCHS} updates in {_BS_EPOCHS} epochs\n"
-                 f"{run['ms_per_epoch']:.2f} ms per epoch here (η = {state['lr']:.3g})")
+                 f"{run['ms_per_epoch']:.2f} ms per epoch here (η = {state.lr:.3g})")
 
 
 def batch_size_explorer(iterate_minibatches: Callable | None = None) -> Explorer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -14,7 +15,7 @@ from ...plotting import PALETTE
 from ...widgetkit import Explorer, title
 from .. import plots
 
-__all__ = ['vanishing_gradients', 'VG_INITS', 'compute_vanishing_gradients', 'render_vanishing_gradients']
+__all__ = ["vanishing_gradients", "VG_INITS", "compute_vanishing_gradients", "render_vanishing_gradients"]
 
 
 # --------------------------------------------------------------------------- W4.4 vanishing gradients
@@ -39,13 +40,30 @@ def _grad_study(depth: int, activation: str, init: str, batchnorm: bool, residua
     return {"grad_norms": np.array(norms), "act_std": np.array([float(h.std()) for h in hidden])}
 
 
-def compute_vanishing_gradients(depth: int, activation: str, init: str, batchnorm: bool, residual: bool) -> dict:
+@dataclass(frozen=True)
+class VanishingGradientsState:
+    """The state of :func:`vanishing_gradients`: what :func:`render_vanishing_gradients` draws."""
+
+    depth: int
+    activation: str
+    init: str
+    batchnorm: bool
+    residual: bool
+    grad_norms: np.ndarray
+    act_std: np.ndarray
+    ratio: float
+    compute_ms: float
+
+
+def compute_vanishing_gradients(depth: int, activation: str, init: str, batchnorm: bool,
+                                residual: bool) -> VanishingGradientsState:
     start = time.perf_counter()
     study = _grad_study(depth, activation, VG_INITS.get(init, init), batchnorm, residual)
     g = study["grad_norms"]
-    return {"depth": depth, "activation": activation, "init": init, "batchnorm": batchnorm, "residual": residual,
-            **study, "ratio": float(g[0] / g[-1]) if g[-1] > 0 else float("inf"),
-            "compute_ms": 1000 * (time.perf_counter() - start)}
+    return VanishingGradientsState(
+        depth=depth, activation=activation, init=init, batchnorm=batchnorm, residual=residual,
+        grad_norms=g, act_std=study["act_std"], ratio=float(g[0] / g[-1]) if g[-1] > 0 else float("inf"),
+        compute_ms=1000 * (time.perf_counter() - start))
 
 
 def _layout_vanishing_gradients(fig: Figure) -> None:
@@ -65,17 +83,17 @@ def _log_limits(values: np.ndarray, floor: float = 1e-30) -> tuple[float, float]
     return 10 ** min(lo, -1.3), 10 ** max(hi, 0.3)
 
 
-def render_vanishing_gradients(state: dict, fig: Figure) -> None:
+def render_vanishing_gradients(state: VanishingGradientsState, fig: Figure) -> None:
     ax, ax_a = fig.axes
-    g, a = state["grad_norms"], state["act_std"]
+    g, a = state.grad_norms, state.act_std
     lo, hi = _log_limits(g)
     ax.set(xlim=(0.4, len(g) + 0.6), ylim=(lo, hi))
     plots.plot_layer_norms(ax, g, color=PALETTE["blue"], floor=lo)
     ax_a.plot(np.arange(1, len(a) + 1), np.maximum(a, 1e-30), color=PALETTE["vermillion"], marker="o", ms=3.5, lw=1.6)
     ax_a.set(xlim=(0.5, max(len(a), 1) + 0.5), ylim=_log_limits(a))
-    tricks = " + ".join(n for n, on in (("batch norm", state["batchnorm"]), ("residual", state["residual"])) if on)
-    title(ax, f"{state['depth']} layers, {state['activation']}, {state['init']} init"
-               f"{' + ' + tricks if tricks else ''}\n‖∂J/∂W₁‖ / ‖∂J/∂W_L‖ = {state['ratio']:.2g}")
+    tricks = " + ".join(n for n, on in (("batch norm", state.batchnorm), ("residual", state.residual)) if on)
+    title(ax, f"{state.depth} layers, {state.activation}, {state.init} init"
+               f"{' + ' + tricks if tricks else ''}\n‖∂J/∂W₁‖ / ‖∂J/∂W_L‖ = {state.ratio:.2g}")
     title(ax_a, "forward pass: spread of each layer's output")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -14,7 +15,8 @@ from ...widgetkit import Explorer, freeze_static, title
 from .. import plots
 from ..regularization import _EarlyStopping
 
-__all__ = ['overfitting_lab', 'OF_WIDTHS', 'OF_LAMBDAS', 'OF_KEEP', 'compute_overfitting_lab', 'render_overfitting_lab']
+__all__ = ["overfitting_lab", "OF_WIDTHS", "OF_LAMBDAS", "OF_KEEP", "compute_overfitting_lab",
+           "render_overfitting_lab"]
 
 
 # --------------------------------------------------------------------------- W4.5 over-fitting lab
@@ -51,8 +53,33 @@ def _lab_map(width: int, depth: int, penalty: str, lam: float, keep_prob: float,
     return proba_at(_fit_lab(width, depth, penalty, lam, keep_prob), epoch, _moons_split()["grid"])
 
 
+@dataclass(frozen=True)
+class OverfittingLabState:
+    """The state of :func:`overfitting_lab`: what :func:`render_overfitting_lab` draws."""
+
+    X: np.ndarray
+    y: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    grid: np.ndarray
+    extent: tuple
+    fit: dict
+    width: int
+    depth: int
+    penalty: str
+    lam: float
+    keep_prob: float
+    patience: int
+    stop_epoch: int | None
+    best_epoch: int | None
+    shown_epoch: int
+    grid_proba: np.ndarray
+    val_acc: float
+    train_acc: float
+
+
 def compute_overfitting_lab(early_stopping: type, width: int, depth: int, penalty: str, lam: float,
-                            keep_prob: float, patience: int) -> dict:
+                            keep_prob: float, patience: int) -> OverfittingLabState:
     """The recorded run of this model (trained on first use, then cached) and early stopping
     replayed on its validation curve: stop epoch, restored (best) epoch - epochs from 1."""
     fit = _fit_lab(width, depth, penalty, lam, keep_prob)
@@ -65,10 +92,13 @@ def compute_overfitting_lab(early_stopping: type, width: int, depth: int, penalt
                 break
         best = int(es.best_epoch) + 1
     shown = best if stop is not None else _OF_EPOCHS
-    return {**_moons_split(), "fit": fit, "width": width, "depth": depth, "penalty": penalty, "lam": lam,
-            "keep_prob": keep_prob, "patience": patience, "stop_epoch": stop, "best_epoch": best,
-            "shown_epoch": shown, "grid_proba": _lab_map(width, depth, penalty, lam, keep_prob, shown),
-            "val_acc": float(fit["val_acc"][shown - 1]), "train_acc": float(fit["train_acc"][shown - 1])}
+    d = _moons_split()
+    return OverfittingLabState(
+        X=d["X"], y=d["y"], X_val=d["X_val"], y_val=d["y_val"], grid=d["grid"],
+        extent=d["extent"], fit=fit, width=width, depth=depth, penalty=penalty, lam=lam,
+        keep_prob=keep_prob, patience=patience, stop_epoch=stop, best_epoch=best,
+        shown_epoch=shown, grid_proba=_lab_map(width, depth, penalty, lam, keep_prob, shown),
+        val_acc=float(fit["val_acc"][shown - 1]), train_acc=float(fit["train_acc"][shown - 1]))
 
 
 def _layout_overfitting_lab(fig: Figure) -> None:
@@ -86,27 +116,27 @@ def _layout_overfitting_lab(fig: Figure) -> None:
     freeze_static(fig, [ax.xaxis, ax.yaxis])
 
 
-def render_overfitting_lab(state: dict, fig: Figure) -> None:
+def render_overfitting_lab(state: OverfittingLabState, fig: Figure) -> None:
     ax, ax_b = fig.axes
-    fit = state["fit"]
+    fit = state.fit
     plots.plot_train_val(ax, np.minimum(fit["train_loss"], 1.0), np.minimum(fit["val_loss"], 1.0),
-                         best_epoch=state["best_epoch"] if state["stop_epoch"] else None,
-                         stop_epoch=state["stop_epoch"])
-    ext = state["extent"]
-    plot_probability_map(ax_b, state["grid_proba"], ext)
-    plot_points(ax_b, state["X"], state["y"], size=16)
+                         best_epoch=state.best_epoch if state.stop_epoch else None,
+                         stop_epoch=state.stop_epoch)
+    ext = state.extent
+    plot_probability_map(ax_b, state.grid_proba, ext)
+    plot_points(ax_b, state.X, state.y, size=16)
     ax_b.set(xlim=ext[:2], ylim=ext[2:])
-    reg = f"{state['penalty']} λ = {state['lam']:g}" if state["lam"] else "no penalty"
-    title(ax, f"2 → {' → '.join([str(state['width'])] * state['depth'])} → 1 ({fit['n_params']} parameters), "
-               f"{reg}, keep_prob = {state['keep_prob']:g}\ntrained {_OF_EPOCHS} epochs in {fit['seconds']:.2f} s; "
+    reg = f"{state.penalty} λ = {state.lam:g}" if state.lam else "no penalty"
+    title(ax, f"2 → {' → '.join([str(state.width)] * state.depth)} → 1 ({fit['n_params']} parameters), "
+               f"{reg}, keep_prob = {state.keep_prob:g}\ntrained {_OF_EPOCHS} epochs in {fit['seconds']:.2f} s; "
                f"best validation BCE {fit['val_loss'].min():.3f} at epoch {int(fit['val_loss'].argmin()) + 1}")
-    if state["stop_epoch"]:
-        what = f"stopped at epoch {state['stop_epoch']}, restored epoch {state['best_epoch']}"
-    elif state["patience"]:
-        what = f"patience {state['patience']}: never stopped; epoch {_OF_EPOCHS}"
+    if state.stop_epoch:
+        what = f"stopped at epoch {state.stop_epoch}, restored epoch {state.best_epoch}"
+    elif state.patience:
+        what = f"patience {state.patience}: never stopped; epoch {_OF_EPOCHS}"
     else:
         what = f"no early stopping: epoch {_OF_EPOCHS}"
-    title(ax_b, f"{what}\ntrain acc {state['train_acc']:.0%}, validation acc {state['val_acc']:.0%}")
+    title(ax_b, f"{what}\ntrain acc {state.train_acc:.0%}, validation acc {state.val_acc:.0%}")
 
 
 def overfitting_lab(early_stopping: type | None = None) -> Explorer:

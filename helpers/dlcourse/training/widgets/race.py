@@ -16,7 +16,7 @@ from .. import plots
 from ..surfaces import SURFACES, diverged_at, run_optimizer
 from ._common import REFERENCE_STEPS
 
-__all__ = ['optimizer_race', 'compute_optimizer_race', 'render_optimizer_race']
+__all__ = ["optimizer_race", "compute_optimizer_race", "render_optimizer_race"]
 
 
 # --------------------------------------------------------------------------- W4.1 optimiser race
@@ -50,7 +50,19 @@ class _RaceCache:
         return self.runs[key][:, k]
 
 
-def compute_optimizer_race(cache: _RaceCache, surface: str, optimizers: tuple, lr: float, n_steps: int) -> dict:
+@dataclass(frozen=True)
+class OptimizerRaceState:
+    """The state of :func:`optimizer_race`: what :func:`render_optimizer_race` draws."""
+
+    surface: str
+    lr: float
+    n_steps: int
+    runs: dict
+    colors: dict
+
+
+def compute_optimizer_race(cache: _RaceCache, surface: str, optimizers: tuple, lr: float,
+                           n_steps: int) -> OptimizerRaceState:
     """Each chosen optimiser's path (n_steps + 1, 2), loss per step and divergence step."""
     s = SURFACES[surface]
     runs = {}
@@ -60,8 +72,9 @@ def compute_optimizer_race(cache: _RaceCache, surface: str, optimizers: tuple, l
         runs[name] = {"trajectory": traj, "loss": s.f(traj), "diverged_at": d,
                       "final_loss": float(s.f(traj[-1])) if d is None else float("nan"),
                       "distance": float(np.linalg.norm(traj[-1] - s.minimum)) if d is None else float("nan")}
-    return {"surface": surface, "lr": lr, "n_steps": n_steps, "runs": runs,
-            "colors": {n: plots.optimizer_color(n, i) for i, n in enumerate(cache.steps)}}
+    return OptimizerRaceState(
+        surface=surface, lr=lr, n_steps=n_steps, runs=runs,
+        colors={n: plots.optimizer_color(n, i) for i, n in enumerate(cache.steps)})
 
 
 def _layout_optimizer_race(fig: Figure, names: list[str]) -> None:
@@ -80,25 +93,25 @@ def _layout_optimizer_race(fig: Figure, names: list[str]) -> None:
     freeze_static(fig, [ax_l.yaxis])
 
 
-def render_optimizer_race(state: dict, fig: Figure) -> None:
+def render_optimizer_race(state: OptimizerRaceState, fig: Figure) -> None:
     ax, ax_l = fig.axes
-    s = SURFACES[state["surface"]]
+    s = SURFACES[state.surface]
     plots.plot_surface(ax, s)
     ax.plot(*s.start, marker="o", ms=8, color="w", mec="k", ls="", zorder=4)
     lines = []
-    for name, run in state["runs"].items():
-        color = state["colors"][name]
+    for name, run in state.runs.items():
+        color = state.colors[name]
         plots.plot_trajectory(ax, run["trajectory"], color, diverged=run["diverged_at"])
         plots.plot_loss_curves(ax_l, {name: run["loss"]}, {name: color}, floor=_LOSS_FLOOR)
         if run["diverged_at"] is not None:
             lines.append((f"{name}: diverged at step {run['diverged_at']}", color))
         else:
             lines.append((f"{name}: f = {run['final_loss']:.2g}, ‖w − w*‖ = {run['distance']:.2g}", color))
-    ax_l.set_xlim(0, state["n_steps"])
+    ax_l.set_xlim(0, state.n_steps)
     text = TextLayer().add_to(ax_l, transform=ax_l.transAxes)
     for k, (line, color) in enumerate(reversed(lines)):
         text.add(0.02, 0.03 + 0.075 * k, line, ha="left", va="bottom", size=9, color=color, box=True)
-    title(ax, f"{s.name}: η = {state['lr']:.3g}, {state['n_steps']} steps from ○ to ★")
+    title(ax, f"{s.name}: η = {state.lr:.3g}, {state.n_steps} steps from ○ to ★")
     title(ax_l, "loss per step (log scale)")
 
 

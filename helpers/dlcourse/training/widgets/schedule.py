@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import ipywidgets as ipw
 import numpy as np
@@ -15,7 +16,7 @@ from ...widgetkit import Explorer, freeze_static, title
 from .. import plots
 from ..schedules import _exp_decay, _slide_keras_scheduler, _step_decay, _time_decay, keras_lr_sequence
 
-__all__ = ['schedule_plotter', 'compute_schedule_plotter', 'render_schedule_plotter']
+__all__ = ["schedule_plotter", "compute_schedule_plotter", "render_schedule_plotter"]
 
 
 # --------------------------------------------------------------------------- W4.3 schedules
@@ -27,8 +28,23 @@ REFERENCE_SCHEDULES: dict[str, Callable] = {
 }
 
 
+@dataclass(frozen=True)
+class SchedulePlotterState:
+    """The state of :func:`schedule_plotter`: what :func:`render_schedule_plotter` draws."""
+
+    t: np.ndarray
+    curves: dict
+    schedule: str
+    eta0: float
+    k: float
+    slide: bool
+    keras: np.ndarray
+    exp_14: float
+    keras_14: float
+
+
 def compute_schedule_plotter(schedules: Mapping[str, Callable], schedule: str, eta0: float, k: float,
-                             slide: bool) -> dict:
+                             slide: bool) -> SchedulePlotterState:
     """Every schedule's rate at epochs 0..40, and the slide's compounding Keras scheduler with
     the same k (it waits 10 epochs, then multiplies the rate by e^{-k·epoch} every epoch)."""
     t = np.arange(_SCHED_EPOCHS + 1)
@@ -37,8 +53,9 @@ def compute_schedule_plotter(schedules: Mapping[str, Callable], schedule: str, e
         lr = np.broadcast_to(np.asarray(f(eta0, k, t), dtype=float), t.shape)
         curves[name] = lr
     keras = keras_lr_sequence(functools.partial(_slide_keras_scheduler, k=k), eta0, len(t))
-    return {"t": t, "curves": curves, "schedule": schedule, "eta0": eta0, "k": k, "slide": slide,
-            "keras": keras, "exp_14": float(eta0 * np.exp(-k * 14)), "keras_14": float(keras[14])}
+    return SchedulePlotterState(
+        t=t, curves=curves, schedule=schedule, eta0=eta0, k=k, slide=slide,
+        keras=keras, exp_14=float(eta0 * np.exp(-k * 14)), keras_14=float(keras[14]))
 
 
 def _layout_schedule_plotter(fig: Figure) -> None:
@@ -51,23 +68,23 @@ def _layout_schedule_plotter(fig: Figure) -> None:
     freeze_static(fig, [ax.xaxis, ax_log.xaxis])
 
 
-def render_schedule_plotter(state: dict, fig: Figure) -> None:
+def render_schedule_plotter(state: SchedulePlotterState, fig: Figure) -> None:
     ax, ax_log = fig.axes
-    t, eta0 = state["t"], state["eta0"]
+    t, eta0 = state.t, state.eta0
     for a, floor in ((ax, 0.0), (ax_log, eta0 * 1e-8)):
-        for name, lr in state["curves"].items():
-            chosen = name == state["schedule"]
+        for name, lr in state.curves.items():
+            chosen = name == state.schedule
             plots.plot_schedule(a, t, np.maximum(lr, floor), color=PALETTE["blue"] if chosen else "0.7",
                                 lw=2.4 if chosen else 1.0, zorder=3 if chosen else 2)
-        if state["slide"]:
-            plots.plot_schedule(a, t, np.maximum(state["keras"], floor), color=PALETTE["vermillion"], lw=2, ls="--",
+        if state.slide:
+            plots.plot_schedule(a, t, np.maximum(state.keras, floor), color=PALETTE["vermillion"], lw=2, ls="--",
                                 zorder=4)
     ax.set_ylim(0, eta0 * 1.08)
     ax_log.set_ylim(eta0 * 1e-8, eta0 * 2)
-    title(ax, f"{state['schedule']}:  η₀ = {eta0:.3g}, k = {state['k']:.2f}\n(grey: the other schedules)")
-    if state["slide"]:
+    title(ax, f"{state.schedule}:  η₀ = {eta0:.3g}, k = {state.k:.2f}\n(grey: the other schedules)")
+    if state.slide:
         title(ax_log, f"dashed: the slide's Keras scheduler (compounds from epoch 10)\n"
-                       f"epoch 14: η₀e^(−14k) = {state['exp_14']:.3g}, the slide's {state['keras_14']:.3g}")
+                       f"epoch 14: η₀e^(−14k) = {state.exp_14:.3g}, the slide's {state.keras_14:.3g}")
     else:
         title(ax_log, "log scale: exponential decay is a straight line")
 
