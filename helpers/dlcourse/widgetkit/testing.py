@@ -14,7 +14,11 @@ builders in ``__all__``; :func:`check_widget_module` runs, for each builder:
    last state on a freshly laid-out figure holds, and its fixed texts and legends are
    frozen (:func:`~dlcourse.widgetkit.freeze_static`), not redrawn every time;
 
-and for the week: ``import dlcourse.<week>`` loads none of torch, matplotlib, ipywidgets,
+Checks 1-3 always use the defaults. A widgets module whose full walk would refit for minutes
+may name lighter arguments for checks 4-5, ``CONFORMANCE_KWARGS = {"builder": {"n_max": 12}}``
+(the widget is then built a second time with them).
+
+And for the week: ``import dlcourse.<week>`` loads none of torch, matplotlib, ipywidgets,
 scikit-learn, SciPy, scikit-image (students' numerics stay cheap to import).
 
 ``tests/unit/test_widget_conformance.py`` discovers every widgets module with
@@ -151,8 +155,12 @@ def _walk(explorer, name: str) -> Iterator[Any]:
         yield original
 
 
-def check_builder(builder: Callable, module_name: str | None = None, *, click_buttons: bool = True):
+def check_builder(builder: Callable, module_name: str | None = None, *, click_buttons: bool = True,
+                  walk_kwargs: dict | None = None):
     """Run checks 1-5 of the module docstring on one builder; return the explorer.
+
+    ``walk_kwargs`` : arguments of a second, lighter build for checks 4-5 (default: the
+    module's ``CONFORMANCE_KWARGS`` entry for this builder, if any; else the default build).
 
     Raises :class:`WidgetCheckFailed` naming the builder, the control and the value at fault.
     """
@@ -170,6 +178,12 @@ def check_builder(builder: Callable, module_name: str | None = None, *, click_bu
         raise WidgetCheckFailed(f"{where}: explorer.image does not hold a PNG")
     check_state_type(explorer.state, module_name, where)
     state_type = type(explorer.state)
+    if walk_kwargs is None:
+        walk_kwargs = getattr(importlib.import_module(module_name), "CONFORMANCE_KWARGS", {}).get(builder.__name__)
+    if walk_kwargs:
+        explorer = builder(**walk_kwargs)
+        where = f"{module_name}.{builder.__name__}(**{walk_kwargs!r})"
+        _fail_if_message(explorer, where)
     for name in explorer.controls:
         for value in _walk(explorer, name):
             _fail_if_message(explorer, f"{where} with control {name!r} = {value!r}")

@@ -23,3 +23,6 @@ from .gradient import *  # noqa: F401,F403
 from .faces import *  # noqa: F401,F403
 
 __all__ = ["adaboost_stepper", "bagging_vs_boosting", "gradient_boosting_1d", "ml2_grade_table", "haar_explorer"]
+
+# The conformance test moves every control; with 12 stages instead of 200 its refits take seconds.
+CONFORMANCE_KWARGS = {"bagging_vs_boosting": {"n_max": 12}, "gradient_boosting_1d": {"n_max": 12}}
