@@ -157,9 +157,11 @@ class Explorer:
         self.last_update_seconds = time.perf_counter() - start
 
     def _run(self, fn: Callable, *args: Any) -> None:
+        """Run a callback; its error goes under the figure. The message is cleared BEFORE the call,
+        so an error of a redraw the callback triggers (a button moving a slider) stays visible."""
+        self.message.value = ""
         try:
             fn(*args)
-            self.message.value = ""
         except Exception as exc:  # show it under the figure: callbacks have no other outlet
             tb = traceback.format_exc(limit=3)
             self.message.value = (f"<pre style='color:#D55E00'>{html.escape(f'{type(exc).__name__}: {exc}')}\n"
