@@ -88,35 +88,6 @@ class TableArtist(Artist):
         gc.restore()
 
 
-class TableArtist(Artist):
-    """A text table drawn as one bitmap filling ``rect`` (x, y, w, h in its transform's units).
-
-    Matplotlib lays out every ``Text`` separately (~0.5 ms each); a 100-cell table would
-    cost ~50 ms per redraw, so the cells are stamped from cached glyph bitmaps instead
-    (crisp at any dpi). ``cells`` / ``col_labels`` / ``highlight`` / ``bold`` stay readable
-    for tests. Use it through :func:`plot_text_table` (an Axes) or :func:`add_text_table` (a Figure).
-    """
-
-    def __init__(self, cells: list[list[str]], col_labels: list[str], highlight: set, bold: set,
-                 fontsize: float, rect: tuple[float, float, float, float] = (0, 0, 1, 1)):
-        super().__init__()
-        self.cells, self.col_labels, self.highlight, self.bold = cells, col_labels, highlight, bold
-        self.fontsize, self.rect = fontsize, rect
-
-    def get_window_extent(self, renderer=None) -> Bbox:
-        return Bbox.from_bounds(*self.rect).transformed(self.get_transform())
-
-    def draw(self, renderer) -> None:
-        if not self.get_visible():
-            return
-        x0, y0, x1, y1 = np.round(self.get_window_extent().extents).astype(int)
-        size_px = max(6, int(round(self.fontsize * renderer.dpi / 72)))
-        rgba = _table_rgba([self.col_labels, *self.cells], self.highlight, self.bold, (y1 - y0, x1 - x0), size_px)
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, x0, y0, rgba[::-1])                          # rows bottom-up
-        gc.restore()
-
-
 def plot_text_table(ax: Axes, cells: Sequence[Sequence[str]], col_labels: Sequence[str],
                     highlight: set[tuple[int, int]] = frozenset(), bold: set[tuple[int, int]] = frozenset(),
                     fontsize: float = 9, rect: tuple[float, float, float, float] = (0, 0, 1, 1)) -> Axes:
