@@ -21,13 +21,14 @@ from matplotlib.transforms import ScaledTranslation
 
 from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
 from ..plotting import make_grid as _make_grid
-from ..widgetkit import StaticLayer, TableArtist, add_text_table, freeze_static, plot_text_table
+from ..widgetkit import StaticLayer, TableArtist, add_text_table, freeze_static, pinned_legend, plot_text_table
 from .haar import haar_rectangles
 
 __all__ = ["make_grid", "class_handles", "class_legend", "style_handles", "pinned_legend", "plot_weighted_points",
            "plot_stump", "plot_decision_regions", "plot_text_table", "add_text_table", "TableArtist",
            "StaticLayer", "freeze_static", "weights_table_cells", "plot_weights_table", "plot_haar_feature",
            "plot_class_histograms", "plot_staged_errors", "plot_1d_fit"]
+
 
 def _class_index(y: np.ndarray) -> np.ndarray:
     """Labels in {-1, +1} or {0, 1} -> class index in {0, 1}; shape (N,)."""
@@ -54,15 +55,6 @@ def class_legend(ax: Axes, names: Sequence[str] = ("−1", "+1"), loc: str = "up
 def style_handles(styles: Mapping[str, dict]) -> list[Line2D]:
     """Legend entries for lines not drawn yet: label -> Line2D kwargs (as ``styles`` elsewhere here)."""
     return [Line2D([], [], label=label, **{"lw": 1.5, **style}) for label, style in styles.items()]
-
-
-def pinned_legend(ax: Axes, handles: Sequence[Artist], loc: str = "upper right", **kwargs) -> Legend:
-    """A legend placed in ``ax`` at ``loc`` but owned by its figure, so it survives
-    :func:`dlcourse.widgetkit.clear_artists`: a widget layout draws it once (from
-    :func:`class_handles` / :func:`style_handles`) instead of on every redraw."""
-    kwargs = {"fontsize": 8, "borderaxespad": 0.3, **kwargs}
-    return ax.get_figure().legend(handles=list(handles), loc=loc, bbox_to_anchor=(0, 0, 1, 1),
-                                  bbox_transform=ax.transAxes, **kwargs)
 
 
 def make_grid(X: np.ndarray, n: int = 80, pad: float = 0.5) -> tuple[np.ndarray, tuple[float, float, float, float]]:

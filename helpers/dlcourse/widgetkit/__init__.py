@@ -22,12 +22,12 @@ loading ipywidgets: the explorer's names are imported on first use.
 
 from __future__ import annotations
 
-from .static import StaticLayer, freeze_static
+from .static import StaticLayer, freeze_static, pinned_legend
 from .tables import TableArtist, add_text_table, plot_text_table
 from .text import Label, TextLayer, key, note, text_strings, title
 
 __all__ = ["Explorer", "figure_png", "clear_artists", "TextLayer", "Label", "title", "note", "key", "text_strings",
-           "StaticLayer", "freeze_static", "TableArtist", "plot_text_table", "add_text_table"]
+           "StaticLayer", "freeze_static", "pinned_legend", "TableArtist", "plot_text_table", "add_text_table"]
 
 
 _EXPLORER_NAMES = ("Explorer", "figure_png", "clear_artists")

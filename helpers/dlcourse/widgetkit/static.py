@@ -16,9 +16,10 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 
-__all__ = ["StaticLayer", "freeze_static"]
+__all__ = ["StaticLayer", "freeze_static", "pinned_legend"]
 
 
 class StaticLayer(Artist):
@@ -79,17 +80,10 @@ def freeze_static(fig: Figure, static_axis: Sequence[Axis] = ()) -> tuple[Static
     return below, above
 
 
-def freeze_static(fig: Figure, static_axis: Sequence[Axis] = ()) -> tuple[StaticLayer, StaticLayer]:
-    """Draw what never changes in a widget figure from two cached bitmaps (see :class:`StaticLayer`).
-
-    Below every Axes: their backgrounds and the ``static_axis`` objects (ticks, tick labels,
-    grid lines, axis label) - only those whose limits and ticks are fixed in the layout.
-    Above them: every figure legend (:func:`pinned_legend`) and figure text (fixed labels
-    the layout placed with ``fig.text``). Call it last in a layout.
-    """
-    backgrounds = [(ax, ax.patch.get_facecolor()) for ax in fig.axes if ax.axison and ax.get_frame_on()]
-    below = StaticLayer(static_axis, backgrounds, zorder=-100)
-    above = StaticLayer([*fig.legends, *fig.texts], zorder=100)
-    fig.add_artist(below)
-    fig.add_artist(above)
-    return below, above
+def pinned_legend(ax: Axes, handles: Sequence[Artist], loc: str = "upper right", **kwargs) -> Legend:
+    """A legend placed in ``ax`` at ``loc`` but owned by its figure, so it survives
+    :func:`~dlcourse.widgetkit.clear_artists`: a widget layout draws it once (legend handles
+    such as ``dlcourse.boosting.plots.class_handles``) instead of on every redraw."""
+    kwargs = {"fontsize": 8, "borderaxespad": 0.3, **kwargs}
+    return ax.get_figure().legend(handles=list(handles), loc=loc, bbox_to_anchor=(0, 0, 1, 1),
+                                  bbox_transform=ax.transAxes, **kwargs)
