@@ -16,7 +16,8 @@ from .. import plots
 from ..staged import FitCache, fit_adaboost, fit_bagging, moons_split
 from ._common import _stage_xlim
 
-__all__ = ["bagging_vs_boosting", "NOISE_LEVELS", "compute_bagging_vs_boosting", "render_bagging_vs_boosting"]
+__all__ = ["bagging_vs_boosting", "NOISE_LEVELS", "compute_bagging_vs_boosting", "render_bagging_vs_boosting",
+           "BaggingVsBoostingState"]
 
 
 # ------------------------------------------------------------------ W1.2 bagging vs boosting

@@ -18,7 +18,7 @@ from ..haar import HAAR_KINDS, haar_feature_matrix
 from ..staged import snap_haar_feature
 from ..stump import _fit_stump
 
-__all__ = ["haar_explorer", "compute_haar_explorer", "render_haar_explorer"]
+__all__ = ["haar_explorer", "compute_haar_explorer", "render_haar_explorer", "HaarExplorerState"]
 
 
 # ------------------------------------------------------------------ W1.5 Haar explorer

@@ -18,8 +18,9 @@ from ..gradient_boosting import _gb_fixed_partitions, _GradientBoostingRegressor
 from ..staged import FitCache, fit_gradient_boosting, sine_data
 from ._common import _stage_xlim, _sub
 
-__all__ = ["gradient_boosting_1d", "compute_gradient_boosting_1d", "render_gradient_boosting_1d", "ml2_grade_table",
-           "compute_ml2_grade_table", "render_ml2_grade_table"]
+__all__ = ["gradient_boosting_1d", "compute_gradient_boosting_1d", "render_gradient_boosting_1d",
+           "ml2_grade_table", "compute_ml2_grade_table", "render_ml2_grade_table", "GradientBoosting1dState",
+           "Ml2GradeTableState"]
 
 
 # ------------------------------------------------------------------ W1.3 1-D gradient boosting

@@ -20,7 +20,8 @@ from ..staged import precompute_adaboost, stump_geometry
 from ..stump import _fit_stump
 from ._common import _sub
 
-__all__ = ["adaboost_stepper", "compute_adaboost_stepper", "render_adaboost_stepper"]
+__all__ = ["adaboost_stepper", "compute_adaboost_stepper", "render_adaboost_stepper", "SLIDE_ALPHA3",
+           "AdaboostStepperState"]
 
 _TABLE_ROUNDS, _TABLE_SAMPLES = 10, 12   # the D_t table lists at most this many rounds / samples
 _NUMBERED = 20                           # the stepper numbers the points of sets up to this size

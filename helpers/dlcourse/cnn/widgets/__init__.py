@@ -22,5 +22,6 @@ from .arithmetic import *  # noqa: F401,F403
 from .kernels import *  # noqa: F401,F403
 from .receptive import *  # noqa: F401,F403
 from .yolo import *  # noqa: F401,F403
+from ._common import BAD, GOOD  # noqa: F401 (public names of the former widgets.py)
 
 __all__ = ["xo_matcher", "conv_arithmetic", "kernel_playground", "receptive_field_explorer", "yolo_grid"]

@@ -17,7 +17,7 @@ from .. import plots
 from ..conv import _conv_output_size, _conv_param_count
 from ._common import BAD, GOOD
 
-__all__ = ["conv_arithmetic", "compute_conv_arithmetic", "render_conv_arithmetic"]
+__all__ = ["conv_arithmetic", "compute_conv_arithmetic", "render_conv_arithmetic", "ConvArithmeticState"]
 
 
 # --------------------------------------------------------------------------- W3.2 conv arithmetic

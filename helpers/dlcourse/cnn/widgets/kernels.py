@@ -16,7 +16,8 @@ from ...widgetkit import Explorer, freeze_static
 from .. import plots
 from ..conv import _conv2d, _max_pool2d
 
-__all__ = ["kernel_playground", "PLAYGROUND_SIZE", "compute_kernel_playground", "render_kernel_playground"]
+__all__ = ["kernel_playground", "PLAYGROUND_SIZE", "compute_kernel_playground", "render_kernel_playground",
+           "KERNEL_PRESETS", "KernelPlaygroundState"]
 
 
 # --------------------------------------------------------------------------- W3.3 kernel playground

@@ -18,7 +18,8 @@ from ..architectures import (_format_layers, _layer_sizes, _parse_layers, _recep
                             _stack_params)
 from ._common import BAD, GOOD
 
-__all__ = ["receptive_field_explorer", "compute_receptive_field", "render_receptive_field"]
+__all__ = ["receptive_field_explorer", "compute_receptive_field", "render_receptive_field", "STACK_PRESETS",
+           "ReceptiveFieldExplorerState"]
 
 
 # --------------------------------------------------------------------------- W3.4 receptive field

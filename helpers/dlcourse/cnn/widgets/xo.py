@@ -17,7 +17,7 @@ from .. import plots
 from ..conv import _max_pool2d, _xo_filter_map
 from ._common import BAD, _fig_rect
 
-__all__ = ["xo_matcher", "compute_xo_matcher", "render_xo_matcher"]
+__all__ = ["xo_matcher", "compute_xo_matcher", "render_xo_matcher", "XoMatcherState"]
 
 
 # --------------------------------------------------------------------------- W3.1 X/O matcher

@@ -18,7 +18,7 @@ from .. import plots
 from ..detection import _iou, _nms, _yolo_decode, _yolo_encode
 from ._common import BAD, GOOD
 
-__all__ = ["yolo_grid", "compute_yolo_grid", "render_yolo_grid"]
+__all__ = ["yolo_grid", "compute_yolo_grid", "render_yolo_grid", "YoloGridState"]
 
 
 # --------------------------------------------------------------------------- W3.5 YOLO grid

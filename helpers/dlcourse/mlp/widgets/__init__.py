@@ -15,5 +15,6 @@ from .activation import *  # noqa: F401,F403
 from .neuron import *  # noqa: F401,F403
 from .playground import *  # noqa: F401,F403
 from .stepper import *  # noqa: F401,F403
+from ._common import ActivationPair, REFERENCE_ACTIVATIONS  # noqa: F401 (public names of the former widgets.py)
 
 __all__ = ["activation_explorer", "perceptron_explorer", "mlp_playground", "backprop_stepper", "loss_slice"]

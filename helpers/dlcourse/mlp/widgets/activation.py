@@ -16,7 +16,8 @@ from ...widgetkit import Explorer, TextLayer, freeze_static, title
 from .. import plots
 from ._common import ActivationPair, REFERENCE_ACTIVATIONS, _evaluate
 
-__all__ = ["activation_explorer", "compute_activation_explorer", "render_activation_explorer"]
+__all__ = ["activation_explorer", "compute_activation_explorer", "render_activation_explorer",
+           "ActivationExplorerState"]
 
 
 # --------------------------------------------------------------------------- W2.1 activations

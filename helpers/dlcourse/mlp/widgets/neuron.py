@@ -20,7 +20,8 @@ from ..losses import _bce
 from ..network import accuracy
 from ..perceptron import _perceptron_epoch
 
-__all__ = ["perceptron_explorer", "compute_perceptron_explorer", "render_perceptron_explorer"]
+__all__ = ["perceptron_explorer", "compute_perceptron_explorer", "render_perceptron_explorer",
+           "PerceptronExplorerState"]
 
 
 # --------------------------------------------------------------------------- W2.2 perceptron

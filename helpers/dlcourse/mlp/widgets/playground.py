@@ -16,7 +16,8 @@ from ...widgetkit import Explorer, TextLayer, freeze_static, key, title
 from .. import plots
 from ..network import _init_mlp, _mlp_forward, _mlp_loss, _train_mlp, accuracy
 
-__all__ = ["mlp_playground", "PLAYGROUND_DATASETS", "compute_mlp_playground", "render_mlp_playground"]
+__all__ = ["mlp_playground", "PLAYGROUND_DATASETS", "compute_mlp_playground", "render_mlp_playground",
+           "MlpPlaygroundState"]
 
 
 # --------------------------------------------------------------------------- W2.3 MLP playground

@@ -18,7 +18,7 @@ from .. import plots
 from ..backprop import _backward_222, _forward_222, _loss_222, _update_222
 
 __all__ = ["backprop_stepper", "STAGES", "compute_backprop_stepper", "render_backprop_stepper", "loss_slice",
-           "compute_loss_slice", "render_loss_slice"]
+           "compute_loss_slice", "render_loss_slice", "BackpropStepperState", "LossSliceState"]
 
 
 # --------------------------------------------------------------------------- W2.4 backprop stepper

@@ -17,7 +17,8 @@ from ..attention import WORKED_EXAMPLE, _attention_weights, _context_vector, _sc
     _score_general
 
 __all__ = ["attention_calculator", "SCORE_CHOICES", "compute_attention_calculator", "render_attention_calculator",
-           "attention_heatmap", "DEFAULT_DATE_EXAMPLES", "compute_attention_heatmap", "render_attention_heatmap"]
+           "attention_heatmap", "DEFAULT_DATE_EXAMPLES", "compute_attention_heatmap", "render_attention_heatmap",
+           "AttentionCalculatorState", "AttentionHeatmapState"]
 
 
 def _fmt(v: np.ndarray) -> str:

@@ -15,7 +15,8 @@ from ...widgetkit import Explorer, key, title
 from .. import plots
 from ._common import _few_log_ticks
 
-__all__ = ["gradient_flow", "FLOW_RADII", "FLOW_LENGTHS", "compute_gradient_flow", "render_gradient_flow"]
+__all__ = ["gradient_flow", "FLOW_RADII", "FLOW_LENGTHS", "compute_gradient_flow", "render_gradient_flow",
+           "GradientFlowState"]
 
 
 # --------------------------------------------------------------------------- W5.4 gradient flow

@@ -16,7 +16,7 @@ from .. import plots
 from ..lstm import _lstm_forward, _lstm_step
 from ._common import _check_shape
 
-__all__ = ["lstm_gate_lab", "GATE_FORCING", "compute_lstm_gate_lab", "render_lstm_gate_lab"]
+__all__ = ["lstm_gate_lab", "GATE_FORCING", "compute_lstm_gate_lab", "render_lstm_gate_lab", "LstmGateLabState"]
 
 
 # --------------------------------------------------------------------------- W5.3 LSTM gate lab

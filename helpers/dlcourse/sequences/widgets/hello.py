@@ -16,7 +16,7 @@ from ...widgetkit import Explorer, TextLayer, title
 from ..rnn import _rnn_forward, _rnn_step, _softmax, _train_hello
 from ._common import _check_shape, _few_log_ticks
 
-__all__ = ["hello_stepper", "compute_hello_stepper", "render_hello_stepper"]
+__all__ = ["hello_stepper", "compute_hello_stepper", "render_hello_stepper", "HelloStepperState"]
 
 
 # --------------------------------------------------------------------------- W5.2 "hello" stepper

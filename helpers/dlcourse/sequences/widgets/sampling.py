@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, TextLayer, title
 
-__all__ = ["sampling_temperature", "SAMPLE_PREFIXES", "compute_sampling_temperature", "render_sampling_temperature"]
+__all__ = ["sampling_temperature", "SAMPLE_PREFIXES", "compute_sampling_temperature",
+           "render_sampling_temperature", "SamplingTemperatureState"]
 
 
 # --------------------------------------------------------------------------- sampling temperature

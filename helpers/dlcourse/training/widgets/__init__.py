@@ -20,6 +20,7 @@ from .schedule import *  # noqa: F401,F403
 from .gradients import *  # noqa: F401,F403
 from .overfitting import *  # noqa: F401,F403
 from .augmentation import *  # noqa: F401,F403
+from ._common import REFERENCE_STEPS  # noqa: F401 (public names of the former widgets.py)
 
 __all__ = ["optimizer_race", "batch_size_explorer", "schedule_plotter", "vanishing_gradients", "overfitting_lab",
            "augmentation_previewer"]

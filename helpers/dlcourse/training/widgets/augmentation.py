@@ -14,7 +14,8 @@ from ...widgetkit import Explorer, title
 from .. import plots
 from ..augment import _augment
 
-__all__ = ["augmentation_previewer", "compute_augmentation_previewer", "render_augmentation_previewer"]
+__all__ = ["augmentation_previewer", "compute_augmentation_previewer", "render_augmentation_previewer",
+           "AugmentationPreviewerState"]
 
 
 # --------------------------------------------------------------------------- W4.7 augmentation

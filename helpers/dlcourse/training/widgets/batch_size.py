@@ -15,7 +15,8 @@ from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, title
 from ..optimizers import _iterate_minibatches, _sgd_step
 
-__all__ = ["batch_size_explorer", "BATCH_SIZES", "compute_batch_size_explorer", "render_batch_size_explorer"]
+__all__ = ["batch_size_explorer", "BATCH_SIZES", "compute_batch_size_explorer", "render_batch_size_explorer",
+           "BatchSizeExplorerState"]
 
 
 # --------------------------------------------------------------------------- W4.2 batch size

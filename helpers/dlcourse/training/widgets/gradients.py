@@ -15,7 +15,8 @@ from ...plotting import PALETTE
 from ...widgetkit import Explorer, title
 from .. import plots
 
-__all__ = ["vanishing_gradients", "VG_INITS", "compute_vanishing_gradients", "render_vanishing_gradients"]
+__all__ = ["vanishing_gradients", "VG_INITS", "compute_vanishing_gradients", "render_vanishing_gradients",
+           "VanishingGradientsState"]
 
 
 # --------------------------------------------------------------------------- W4.4 vanishing gradients

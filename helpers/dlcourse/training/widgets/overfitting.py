@@ -16,7 +16,7 @@ from .. import plots
 from ..regularization import _EarlyStopping
 
 __all__ = ["overfitting_lab", "OF_WIDTHS", "OF_LAMBDAS", "OF_KEEP", "compute_overfitting_lab",
-           "render_overfitting_lab"]
+           "render_overfitting_lab", "OverfittingLabState"]
 
 
 # --------------------------------------------------------------------------- W4.5 over-fitting lab

@@ -16,7 +16,7 @@ from .. import plots
 from ..surfaces import SURFACES, diverged_at, run_optimizer
 from ._common import REFERENCE_STEPS
 
-__all__ = ["optimizer_race", "compute_optimizer_race", "render_optimizer_race"]
+__all__ = ["optimizer_race", "compute_optimizer_race", "render_optimizer_race", "OptimizerRaceState"]
 
 
 # --------------------------------------------------------------------------- W4.1 optimiser race

@@ -16,7 +16,8 @@ from ...widgetkit import Explorer, freeze_static, title
 from .. import plots
 from ..schedules import _exp_decay, _slide_keras_scheduler, _step_decay, _time_decay, keras_lr_sequence
 
-__all__ = ["schedule_plotter", "compute_schedule_plotter", "render_schedule_plotter"]
+__all__ = ["schedule_plotter", "compute_schedule_plotter", "render_schedule_plotter", "REFERENCE_SCHEDULES",
+           "SchedulePlotterState"]
 
 
 # --------------------------------------------------------------------------- W4.3 schedules
