@@ -28,11 +28,9 @@ tests/benchmarks/reports/ (git-ignored); ``--update-readme`` rewrites README's
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import platform
-import pkgutil
 import statistics
 import sys
 import threading
