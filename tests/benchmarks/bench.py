@@ -6,7 +6,8 @@
 Sections (each row reports ✓/✗ against its budget; nothing here fails a build):
 - notebooks: every solution notebook executed once, in order, on all cores (nbclient; wall
   time includes kernel start-up; peak RSS of the kernel process) - budget 60 s, 1.5 GB;
-- widgets: every widget builder of every week (``dlcourse.<topic>.widgets.__all__``), built
+- widgets: every widget builder of every week (``dlcourse.<topic>.widgets.__all__``, found by
+  ``dlcourse.widgetkit.testing.widget_modules``, as the conformance test finds them), built
   with its defaults; each control is visited once (a warm-up: first visits may fit and cache),
   then ~20 timed changes of the light controls (continuous sliders, checkboxes, text boxes):
   median and p95 of ``Explorer.last_update_seconds`` (compute + render + Agg draw + PNG) -
@@ -30,11 +31,9 @@ tests/benchmarks/reports/ (git-ignored); ``--update-readme`` rewrites README's
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import platform
-import pkgutil
 import statistics
 import sys
 import threading
@@ -174,16 +173,11 @@ def bench_widget(builder) -> dict:
 
 
 def widget_builders() -> list:
-    import dlcourse
+    """Every builder of every ``dlcourse.<week>.widgets`` (module or subpackage), discovered as
+    the conformance test discovers them (:mod:`dlcourse.widgetkit.testing`)."""
+    from dlcourse.widgetkit import testing
 
-    builders = []
-    for info in pkgutil.iter_modules(dlcourse.__path__):
-        try:
-            module = importlib.import_module(f"dlcourse.{info.name}.widgets")
-        except ModuleNotFoundError:
-            continue
-        builders += [getattr(module, name) for name in getattr(module, "__all__", [])]
-    return builders
+    return [builder for module in testing.widget_modules() for builder in testing.builders(module)]
 
 
 def section_widgets() -> list[dict]:

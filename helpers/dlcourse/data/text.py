@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .. import as_rng
-from ..mlp.network import one_hot          # the course's one one-hot encoder (ids of any shape)
+from ..arrays import one_hot          # the course's one one-hot encoder (ids of any shape)
 
 __all__ = ["CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "python_docs_text", "DATE_FORMATS", "date_pairs",
            "DATE_SOURCE_CHARS", "DATE_TARGET_CHARS"]
