@@ -3,9 +3,12 @@
 Modules by kind: :mod:`.tables` (the lectures' worked-example tables as data),
 :mod:`.toy` (small synthetic 2-D / 1-D sets), :mod:`.images` (bundled image sets),
 :mod:`.shapes` (the lecture's X/O images and a coloured-shapes detection set), :mod:`.text`
-(character vocabularies, "hello", the Zen of Python, date-translation pairs).
+(character vocabularies, "hello", the Zen of Python, date-translation pairs),
+:mod:`.generative` (the 8-Gaussian ring, a 1-D mixture, digits upsampled to 16x16).
 """
 
+from .generative import (MIXTURE_1D, digits_16, gaussian_ring, mixture_1d, mixture_1d_density,
+                         ring_centers)
 from .images import PHOTOS, digits, lfw_faces, photo
 from .shapes import SHAPE_CLASSES, XO_FILTERS, shapes_dataset, xo_images
 from .text import DATE_FORMATS, HELLO_VOCAB, CharVocab, date_pairs, hello_sequences, zen_text
@@ -18,4 +21,5 @@ __all__ = [
     "two_moons", "noisy_sine", "xor", "spirals", "toy_2d", "lfw_faces", "digits", "photo", "PHOTOS",
     "xo_images", "XO_FILTERS", "SHAPE_CLASSES", "shapes_dataset",
     "CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "date_pairs", "DATE_FORMATS",
+    "ring_centers", "gaussian_ring", "MIXTURE_1D", "mixture_1d", "mixture_1d_density", "digits_16",
 ]
