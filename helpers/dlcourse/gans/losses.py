@@ -51,10 +51,13 @@ def optimal_discriminator_value(p_data: np.ndarray, p_g: np.ndarray, dx: float) 
 
     Equals -2 ln 2 + 2 JSD(p_data || p_g) (Goodfellow et al. 2014): -2 ln 2 exactly when p_g = p_data.
     """
-    d = _optimal_discriminator(p_data, p_g)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.where(p_data > 0, p_data * np.log(np.where(p_data > 0, d, 1.0)), 0.0)
-        b = np.where(p_g > 0, p_g * np.log(np.where(p_g > 0, 1.0 - d, 1.0)), 0.0)
+    p_data, p_g = np.asarray(p_data, dtype=float), np.asarray(p_g, dtype=float)
+    total = p_data + p_g
+    with np.errstate(divide="ignore", invalid="ignore"):             # logs of ratios, not of 1 - D* (no underflow)
+        log_d = np.log(p_data) - np.log(total)
+        log_1md = np.log(p_g) - np.log(total)
+    a = np.where(p_data > 0, p_data * np.where(p_data > 0, log_d, 0.0), 0.0)
+    b = np.where(p_g > 0, p_g * np.where(p_g > 0, log_1md, 0.0), 0.0)
     return float((a.sum() + b.sum()) * dx)
 
 

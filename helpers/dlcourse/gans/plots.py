@@ -22,12 +22,13 @@ def plot_ring(ax: Axes, samples: np.ndarray, centers: np.ndarray, d_prob: np.nda
     optionally D's probability of "real" on a square ``grid`` x ``grid`` (``d_prob`` (len(grid), len(grid)))."""
     if d_prob is not None and grid is not None:
         ax.imshow(d_prob, origin="lower", extent=(grid[0], grid[-1], grid[0], grid[-1]), cmap=REGION_CMAP,
-                  vmin=0, vmax=1, alpha=0.45, interpolation="bilinear")
+                  vmin=0, vmax=1, alpha=0.45, interpolation="nearest")
     t = np.linspace(0, 2 * np.pi, 40)
     for c in centers:
         ax.plot(c[0] + radius * np.cos(t), c[1] + radius * np.sin(t), color=REAL_COLOR, lw=1)
-    ax.scatter(samples[:, 0], samples[:, 1], s=2, color=FAKE_COLOR, alpha=0.5, linewidths=0)
-    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal")
+    ax.plot(samples[:, 0], samples[:, 1], ".", ms=2, color=FAKE_COLOR, alpha=0.6)       # a Line2D draws fast
+    if ax.get_xlim() != (-3.0, 3.0) or ax.get_ylim() != (-3.0, 3.0):   # setting limits again costs a redraw
+        ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal")
     return ax
 
 

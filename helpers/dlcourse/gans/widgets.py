@@ -76,8 +76,11 @@ def compute_gan1d(snaps: list, history: dict, iteration: int) -> Gan1dState:
 def _layout_gan1d(fig: Figure) -> None:
     ax, ax_l = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.6, 1], "hspace": 0.45})
     fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.1)
-    ax.set(xlim=(-5, 5), ylim=(0, 1.05), xlabel="x")
-    ax_l.set(xlim=(0, _G1_STEPS), ylim=(0, 3), xlabel="iteration", ylabel="loss")
+    ax.set(xlim=(-5, 5), ylim=(0, 1.05), xlabel="x", xticks=[-4, -2, 0, 2, 4], yticks=[0, 0.5, 1])
+    ax_l.set(xlim=(0, _G1_STEPS), ylim=(0, 3), xlabel="iteration", ylabel="loss", xticks=[0, 200, 400, 600],
+             yticks=[0, 1, 2, 3])                                        # few ticks: tick labels dominate a redraw
+    for a in (ax, ax_l):
+        a.grid(False)
 
 
 def render_gan1d(state: Gan1dState, fig: Figure) -> None:
@@ -107,7 +110,7 @@ def gan1d_stepper(d_step: Callable | None = None, g_step: Callable | None = None
         slider.value = min(slider.value + _G1_EVERY, _G1_STEPS)
 
     return Explorer({"iteration": slider}, functools.partial(compute_gan1d, snaps, history), render_gan1d,
-                    layout=_layout_gan1d, figsize=(8, 5),
+                    layout=_layout_gan1d, figsize=(7, 4.2),
                     buttons={f"+{_G1_EVERY} iterations": forward, "Reset": lambda ex: setattr(slider, "value", 0)})
 
 
@@ -146,6 +149,16 @@ def _run_ring(key: tuple, train_gan: Callable, d_step: Callable, g_step: Callabl
                       g_step=step)
 
 
+_CURVES: dict = {}
+
+
+def _modes_curve(key: int, run: dict) -> np.ndarray:
+    """(iteration, modes covered) of every snapshot of a run, computed once per run."""
+    if key not in _CURVES or _CURVES[key][0] is not run:
+        _CURVES[key] = (run, np.array([(s["step"], _count_modes(s["samples"], ring_centers())) for s in run["snapshots"]]))
+    return _CURVES[key][1]
+
+
 def compute_ring_lab(runs: dict, loss: str, k_d: int, speed: str, iteration: int) -> RingState:
     """Select the snapshot of the chosen configuration (if it has been trained)."""
     key = _ring_key(loss, k_d, speed)
@@ -155,7 +168,7 @@ def compute_ring_lab(runs: dict, loss: str, k_d: int, speed: str, iteration: int
     run = runs[key]
     snaps = run["snapshots"]
     k = min(int(iteration) // _RING_EVERY, len(snaps) - 1)
-    curve = np.array([(s["step"], _count_modes(s["samples"], ring_centers())) for s in snaps])
+    curve = _modes_curve(id(run), run)
     return RingState(True, _ring_label(key), snaps[k]["step"], snaps[k]["samples"], snaps[k]["d_prob"], run["grid"],
                      curve, table)
 
@@ -163,7 +176,11 @@ def compute_ring_lab(runs: dict, loss: str, k_d: int, speed: str, iteration: int
 def _layout_ring(fig: Figure) -> None:
     ax, ax_m = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1], "wspace": 0.3})
     fig.subplots_adjust(left=0.06, right=0.97, top=0.88, bottom=0.13)
-    ax_m.set(xlim=(0, _RING_STEPS), ylim=(-0.3, 8.5), xlabel="iteration", ylabel="modes covered (of 8)")
+    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[], yticks=[])   # coordinates carry no meaning here
+    ax_m.set(xlim=(0, _RING_STEPS), ylim=(-0.3, 8.5), xlabel="iteration", ylabel="modes covered (of 8)",
+             xticks=[0, 200, 400], yticks=[0, 4, 8])
+    for a in (ax, ax_m):
+        a.grid(False)
 
 
 def render_ring_lab(state: RingState, fig: Figure) -> None:
@@ -176,10 +193,9 @@ def render_ring_lab(state: RingState, fig: Figure) -> None:
         ax.text(-2.9, 2.9, f"iteration {state.iteration}", va="top", fontsize=9)
         ax_m.plot(state.modes_curve[:, 0], state.modes_curve[:, 1], "o-", color=PALETTE["orange"], lw=1.6)
         ax_m.axvline(state.iteration, color=PALETTE["black"], lw=0.8, ls=":")
-    lines = [f"{label}: {modes} of 8" for label, modes in state.table[-6:]]
-    ax_m.text(_RING_STEPS * 0.03, 0.2, "runs (modes after 400 iterations):\n" + "\n".join(lines), fontsize=8,
-              va="bottom")
-    fig.suptitle(state.label, fontsize=10)
+    lines = [f"{label}: {modes} of 8" for label, modes in state.table[-5:]]
+    ax_m.text(_RING_STEPS * 0.3, 0.2, f"shown: {state.label}\nruns (modes after 400 iterations):\n" + "\n".join(lines),
+              fontsize=8, va="bottom")
 
 
 def ring_lab(train_gan: Callable | None = None, d_step: Callable | None = None, g_step: Callable | None = None,
@@ -207,7 +223,7 @@ def ring_lab(train_gan: Callable | None = None, d_step: Callable | None = None, 
         ex.update()
 
     return Explorer(controls, functools.partial(compute_ring_lab, runs), render_ring_lab, layout=_layout_ring,
-                    figsize=(9, 4.2), buttons={"Train these settings": train})
+                    figsize=(8, 3.6), buttons={"Train these settings": train})
 
 
 # --------------------------------------------------------------------------- W7.3 latent interpolation
