@@ -21,8 +21,8 @@ def _built(explorer):
     return explorer
 
 
-def test_module_exports_the_four_builders():
-    assert sorted(widgets.__all__) == sorted(["gan1d_stepper", "ring_lab", "latent_interpolation",
+def test_module_exports_the_five_builders():
+    assert sorted(widgets.__all__) == sorted(["gan1d_stepper", "ring_lab", "latent_interpolation", "adain_style",
                                               "receptive_field_overlay"])
 
 
@@ -103,3 +103,25 @@ def test_receptive_field_overlay_uses_the_students_function():
     assert ex.state.rf == 4 and ex.state.out_size == 128
     ex2 = _built(widgets.receptive_field_overlay(receptive_field=lambda k, s: 11))
     assert ex2.state.rf == 11 and ex2.state.box_rows[1] - ex2.state.box_rows[0] + 1 == 11
+
+
+def test_adain_style_sets_channel_statistics_with_the_students_adain():
+    calls = []
+
+    def student_adain(x, y_s, y_b, eps=1e-5):
+        calls.append(tuple(x.shape))
+        mu, sd = x.mean(dim=(2, 3), keepdim=True), x.std(dim=(2, 3), keepdim=True, unbiased=False)
+        return y_s[:, :, None, None] * (x - mu) / (sd + 1e-6) + y_b[:, :, None, None]
+
+    ex = _built(widgets.adain_style(adain=student_adain))
+    assert calls and calls[0][:2] == (1, 3)
+    ex.controls["s_R"].value = 0.1
+    ex.controls["b_G"].value = 0.8
+    st = ex.state
+    assert st.out_std[0] == pytest.approx(0.1, abs=2e-3) and st.out_mean[1] == pytest.approx(0.8, abs=2e-3)
+    assert st.styled.shape == st.original.shape and st.styled.min() >= 0 and st.styled.max() <= 1
+    ex.buttons["Copy the astronaut's style"].click()
+    other = widgets._rgb("astronaut")
+    assert ex.state.out_mean[2] == pytest.approx(other[..., 2].mean(), abs=0.01)
+    broken = widgets.adain_style(adain=lambda x, s, b: x[:, :1])
+    assert "adain returned shape" in broken.message.value
