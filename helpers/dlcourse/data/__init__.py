@@ -6,10 +6,13 @@ Modules by kind: :mod:`.tables` (the lectures' worked-example tables as data),
 (character vocabularies, "hello", the Zen of Python, the Python help topics, date-translation pairs), :mod:`.canvas`
 (digits on a 16x16 canvas with an optional corner tag: the planted shortcut of Week 08), :mod:`.language`
 (the NLP week's lecture examples, stop words, a lemma table, a corpus with known word relations, the
-Python documentation topics; import it as ``dlcourse.data.language``).
+Python documentation topics; import it as ``dlcourse.data.language``), :mod:`.generative` (the
+8-Gaussian ring, a 1-D mixture, digits upsampled to 16x16).
 """
 
 from .canvas import CANVAS_SIZE, TAG_SIZE, add_tag, digit_canvas
+from .generative import (MIXTURE_1D, digits_16, gaussian_ring, mixture_1d, mixture_1d_density,
+                         ring_centers)
 from .images import PHOTOS, digits, lfw_faces, photo
 from .shapes import SHAPE_CLASSES, XO_FILTERS, shapes_dataset, xo_images
 from .text import DATE_FORMATS, HELLO_VOCAB, CharVocab, date_pairs, hello_sequences, python_docs_text, zen_text
@@ -23,4 +26,5 @@ __all__ = [
     "xo_images", "XO_FILTERS", "SHAPE_CLASSES", "shapes_dataset",
     "CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "python_docs_text", "date_pairs", "DATE_FORMATS",
     "digit_canvas", "add_tag", "TAG_SIZE", "CANVAS_SIZE",
+    "ring_centers", "gaussian_ring", "MIXTURE_1D", "mixture_1d", "mixture_1d_density", "digits_16",
 ]

@@ -188,6 +188,7 @@ def render_masking(state: MaskState, fig: Figure) -> None:
     ax.set(xlim=(-0.5, T - 0.5), ylim=(T - 0.5, -0.5), xticks=range(T), yticks=range(T))
     ok = np.abs(state.row_sums - 1) < 1e-9
     ax_sum.barh(np.arange(T), state.row_sums, color=np.where(ok, PALETTE["blue"], PALETTE["vermillion"]))
+    ax_sum.axvline(1.0, color=PALETTE["black"], lw=0.8)                 # redrawn: the explorer clears lines
     ax_sum.set_ylim(T - 0.5, -0.5)
     ax.set_title(f"mask {state.where} the softmax (× masked): {int(ok.sum())} of {T} rows sum to 1",
                  loc="left", size=10)
@@ -199,7 +200,6 @@ def _layout_masking(fig: Figure) -> None:
     ax.grid(False)
     ax_sum = fig.add_axes((0.82, 0.12, 0.14, 0.78))
     ax_sum.set(xlim=(0, 1.1), xticks=[0, 1], yticks=[], xlabel="row sum")
-    ax_sum.axvline(1.0, color=PALETTE["black"], lw=0.8)
 
 
 def masking_playground(causal_mask_fn: Callable | None = None) -> Explorer:
