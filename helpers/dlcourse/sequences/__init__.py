@@ -5,7 +5,7 @@ hidden state ``h (N, H)``; weights in torch's (out, in) layout):
 
 * :mod:`.rnn` - the vanilla RNN step in both notations, the forward pass, BPTT, clipping by
   global norm, the "hello" character model;
-* :mod:`.lstm` - LSTM and GRU steps in the lecture's notation (four / three matrices acting
+* :mod:`.lstm` - LSTM steps in the lecture's notation and GRU steps in the Coursera DLS form (four / three matrices acting
   on ``[h_prev, x_t]``), parameter counts, conversion to and from ``torch.nn.LSTMCell``;
 * :mod:`.decoding` - greedy and beam search with length normalisation; :mod:`.bleu` - BLEU.
 
