@@ -1,0 +1,71 @@
+"""Week 11 figures: domain samples, training curves, feature projections, TrAdaBoost weights."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..plotting import PALETTE
+
+__all__ = ["show_domains", "plot_curves", "plot_feature_projection", "plot_tradaboost_round", "tradaboost_layout"]
+
+
+def show_domains(Xs, Xt, ys, yt, n: int = 8, fig=None):
+    """Two rows of images: source digits on top, target digits-M below."""
+    import matplotlib.pyplot as plt
+    fig = fig or plt.figure(figsize=(1.1 * n, 2.6))
+    axes = fig.subplots(2, n)
+    for row, (X, y, name) in enumerate(((Xs, ys, "source"), (Xt, yt, "target"))):
+        for j in range(n):
+            axes[row, j].imshow(np.transpose(X[j], (1, 2, 0)), interpolation="nearest")
+            axes[row, j].set(xticks=[], yticks=[], title=f"{name}: {y[j]}")
+    return fig
+
+
+def plot_curves(results: dict, ax):
+    """Target test accuracy per epoch of several training runs ({name: DANNResult})."""
+    colours = [PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["vermillion"]]
+    for (name, res), c in zip(results.items(), colours):
+        ax.plot(np.arange(1, len(res.target_curve) + 1), res.target_curve, color=c, label=name)
+    ax.set(xlabel="epoch", ylabel="target test accuracy", ylim=(0, 1))
+    ax.legend()
+
+
+def plot_feature_projection(fs, ft, ax, title: str):
+    """Source and target features projected on the first two principal components of both."""
+    F = np.vstack([fs, ft])
+    F = F - F.mean(0)
+    _, _, vt = np.linalg.svd(F, full_matrices=False)
+    P = F @ vt[:2].T
+    ax.scatter(*P[:len(fs)].T, s=6, color=PALETTE["blue"], label="source", alpha=0.6)
+    ax.scatter(*P[len(fs):].T, s=6, color=PALETTE["orange"], label="target", alpha=0.6)
+    ax.set(title=title, xticks=[], yticks=[])
+    ax.legend(loc="upper right")
+
+
+def tradaboost_layout(fig):
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.set(xlabel="x1", ylabel="x2", xlim=(-3.5, 3.5), ylim=(-3.5, 3.5))
+    ax2.set(xlabel="round", ylabel="share of the total weight", ylim=(0, 1))
+    fig.subplots_adjust(wspace=0.3, bottom=0.13)
+
+
+def plot_tradaboost_round(state, fig):
+    """Scatter with marker area proportional to weight; total weight of each group over the rounds."""
+    ax1, ax2 = fig.axes
+    size = 4000 * state.weights
+    ax1.scatter(*state.X[state.relevant].T, s=size[state.relevant], color=PALETTE["blue"], alpha=0.5,
+                label="source, same concept")
+    ax1.scatter(*state.X[state.misleading].T, s=size[state.misleading], color=PALETTE["vermillion"], alpha=0.5,
+                label="source, rotated concept")
+    ax1.scatter(*state.X[state.target].T, s=size[state.target], color=PALETTE["green"], marker="s",
+                edgecolor="k", label="target (labelled)")
+    ax1.set_title(f"{state.variant} rule: weights before round {state.round + 1}")
+    ax1.legend(loc="lower left", fontsize=7)
+    r = np.arange(len(state.share_relevant))
+    for share, c, name in ((state.share_relevant, PALETTE["blue"], "same concept"),
+                           (state.share_misleading, PALETTE["vermillion"], "rotated concept"),
+                           (state.share_target, PALETTE["green"], "target")):
+        ax2.plot(r, share, color=c, label=name)
+    ax2.axvline(state.round, color="k", lw=0.8)
+    ax2.legend(fontsize=7)
+    ax2.set_title(f"target accuracy of the vote: {state.accuracy:.3f}")
