@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["DANNResult", "dann_model", "train_dann", "features_of", "accuracy"]
+__all__ = ["DANNResult", "dann_model", "train_dann", "features_of", "accuracy", "few_target_labels", "fine_tune"]
 
 
 class _GradReverse(torch.autograd.Function):
@@ -42,10 +42,16 @@ def _domain_labels(ns: int, nt: int) -> torch.Tensor:
 class _DANN(nn.Module):
     """Feature extractor G_f, label predictor G_y and domain classifier G_d (one logit, 1 = target)."""
 
-    def __init__(self, n_in: int = 192, n_hidden: int = 64, n_features: int = 32, n_classes: int = 10):
+    def __init__(self, n_in: int = 192, n_hidden: int = 64, n_features: int = 32, n_classes: int = 10,
+                 conv: bool = False):
         super().__init__()
-        self.features = nn.Sequential(nn.Flatten(), nn.Linear(n_in, n_hidden), nn.ReLU(),
-                                      nn.Linear(n_hidden, n_features), nn.ReLU())
+        if conv:
+            self.features = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                          nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                          nn.Flatten(), nn.Linear(128, n_features), nn.ReLU())
+        else:
+            self.features = nn.Sequential(nn.Flatten(), nn.Linear(n_in, n_hidden), nn.ReLU(),
+                                          nn.Linear(n_hidden, n_features), nn.ReLU())
         self.label_head = nn.Linear(n_features, n_classes)
         self.domain_head = nn.Sequential(nn.Linear(n_features, n_hidden), nn.ReLU(), nn.Linear(n_hidden, 1))
 
@@ -102,7 +108,8 @@ def features_of(model: nn.Module, X) -> np.ndarray:
 
 def train_dann(data: dict, mode: str = "dann", epochs: int = 30, batch: int = 64, lr: float = 1e-3,
                seed: int = 0, step=None, lam_max: float = 1.0, gamma: float = 10.0,
-               progress: bool = False, optimiser: str = "adam", sizes: dict | None = None) -> DANNResult:
+               progress: bool = False, optimiser: str = "adam", sizes: dict | None = None,
+               anneal: bool = False) -> DANNResult:
     """Train on ``data`` (from :func:`dlcourse.data.digits_domains`).
 
     mode : "source" (label loss on the source, no domain head: lambda = 0 and no domain loss),
@@ -131,6 +138,9 @@ def train_dann(data: dict, mode: str = "dann", epochs: int = 30, batch: int = 64
         perm_t = torch.randint(0, len(Xt), (n,), generator=gen)
         for b in range(n_batches):
             p = (epoch * n_batches + b) / (epochs * n_batches)
+            if anneal:                                   # the paper's lr_p = lr / (1 + 10 p) ** 0.75
+                for group in opt.param_groups:
+                    group["lr"] = lr / (1.0 + 10.0 * p) ** 0.75
             idx = perm_s[b * batch:(b + 1) * batch]
             if mode == "dann":
                 lam = lam_max * _dann_lambda(p, gamma)
@@ -144,3 +154,26 @@ def train_dann(data: dict, mode: str = "dann", epochs: int = 30, batch: int = 64
         lams.append(lam)
         curve.append(accuracy(model, data["Xt_test"], data["yt_test"]))
     return DANNResult(model, tuple(curve), tuple(lams))
+
+
+def few_target_labels(data: dict, per_class: int = 5, seed: int = 0):
+    """``per_class`` labelled target training samples of each class (seeded): (X, y)."""
+    rng = np.random.default_rng(seed)
+    y = np.asarray(data["yt_train"])
+    idx = np.concatenate([rng.choice(np.flatnonzero(y == k), per_class, replace=False) for k in np.unique(y)])
+    return data["Xt_train"][idx], y[idx]
+
+
+def fine_tune(model: nn.Module, X, y, steps: int = 150, lr: float = 1e-3, seed: int = 0) -> nn.Module:
+    """A copy of ``model`` trained further (all layers, Adam, full batch) on a few labelled target samples."""
+    import copy
+    torch.manual_seed(seed)
+    model = copy.deepcopy(model)
+    opt = torch.optim.Adam(list(model.features.parameters()) + list(model.label_head.parameters()), lr=lr)
+    X, y = torch.as_tensor(X), torch.as_tensor(y)
+    for _ in range(steps):
+        opt.zero_grad()
+        logits, _ = model(X)
+        F.cross_entropy(logits, y).backward()
+        opt.step()
+    return model

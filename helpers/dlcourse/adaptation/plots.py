@@ -42,30 +42,31 @@ def plot_feature_projection(fs, ft, ax, title: str):
     ax.legend(loc="upper right")
 
 
+_GROUPS = (("relevant", "blue", "o", "source, same concept"), ("misleading", "vermillion", "o", "source, rotated concept"),
+           ("target", "green", "s", "target (labelled)"))
+
+
 def tradaboost_layout(fig):
+    """Axes, labels and legends of the TrAdaBoost stepper (drawn once)."""
+    from matplotlib.lines import Line2D
     ax1, ax2 = fig.subplots(1, 2)
     ax1.set(xlabel="x1", ylabel="x2", xlim=(-3.5, 3.5), ylim=(-3.5, 3.5))
-    ax2.set(xlabel="round", ylabel="share of the total weight", ylim=(0, 1))
-    fig.subplots_adjust(wspace=0.3, bottom=0.13)
+    ax2.set(xlabel="round", ylabel="share of the total weight", ylim=(0, 1), xlim=(0, 20))
+    handles = [Line2D([], [], ls="-", marker=mk, color=PALETTE[c], label=name) for _, c, mk, name in _GROUPS]
+    fig.legend(handles=handles, loc="upper center", ncol=3, fontsize=8, frameon=False)   # figure-level: kept
+    fig.subplots_adjust(wspace=0.3, bottom=0.13, top=0.8)
 
 
 def plot_tradaboost_round(state, fig):
-    """Scatter with marker area proportional to weight; total weight of each group over the rounds."""
+    """Scatter with marker area proportional to weight; each group's share of the weight over the rounds."""
     ax1, ax2 = fig.axes
     size = 4000 * state.weights
-    ax1.scatter(*state.X[state.relevant].T, s=size[state.relevant], color=PALETTE["blue"], alpha=0.5,
-                label="source, same concept")
-    ax1.scatter(*state.X[state.misleading].T, s=size[state.misleading], color=PALETTE["vermillion"], alpha=0.5,
-                label="source, rotated concept")
-    ax1.scatter(*state.X[state.target].T, s=size[state.target], color=PALETTE["green"], marker="s",
-                edgecolor="k", label="target (labelled)")
+    for attr, c, mk, _ in _GROUPS:
+        mask = getattr(state, attr)
+        ax1.scatter(*state.X[mask].T, s=size[mask], color=PALETTE[c], marker=mk, linewidths=0)
     ax1.set_title(f"{state.variant} rule: weights before round {state.round + 1}")
-    ax1.legend(loc="lower left", fontsize=7)
     r = np.arange(len(state.share_relevant))
-    for share, c, name in ((state.share_relevant, PALETTE["blue"], "same concept"),
-                           (state.share_misleading, PALETTE["vermillion"], "rotated concept"),
-                           (state.share_target, PALETTE["green"], "target")):
-        ax2.plot(r, share, color=c, label=name)
+    for attr, c, _, _ in _GROUPS:
+        ax2.plot(r, getattr(state, "share_" + attr), color=PALETTE[c])
     ax2.axvline(state.round, color="k", lw=0.8)
-    ax2.legend(fontsize=7)
     ax2.set_title(f"target accuracy of the vote: {state.accuracy:.3f}")
