@@ -43,7 +43,7 @@ class _DANN(nn.Module):
     """Feature extractor G_f, label predictor G_y and domain classifier G_d (one logit, 1 = target)."""
 
     def __init__(self, n_in: int = 192, n_hidden: int = 64, n_features: int = 32, n_classes: int = 10,
-                 conv: bool = False):
+                 conv: bool = False, domain_hidden: int | None = None):
         super().__init__()
         if conv:
             self.features = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -53,7 +53,9 @@ class _DANN(nn.Module):
             self.features = nn.Sequential(nn.Flatten(), nn.Linear(n_in, n_hidden), nn.ReLU(),
                                           nn.Linear(n_hidden, n_features), nn.ReLU())
         self.label_head = nn.Linear(n_features, n_classes)
-        self.domain_head = nn.Sequential(nn.Linear(n_features, n_hidden), nn.ReLU(), nn.Linear(n_hidden, 1))
+        dh = n_hidden if domain_hidden is None else domain_hidden
+        self.domain_head = (nn.Sequential(nn.Linear(n_features, dh), nn.ReLU(), nn.Linear(dh, 1)) if dh
+                            else nn.Linear(n_features, 1))
 
     def forward(self, x: torch.Tensor, lam: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
         f = self.features(x)
