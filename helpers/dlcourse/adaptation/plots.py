@@ -6,7 +6,8 @@ import numpy as np
 
 from ..plotting import PALETTE
 
-__all__ = ["show_domains", "plot_curves", "plot_feature_projection", "plot_tradaboost_round", "tradaboost_layout"]
+__all__ = ["show_domains", "plot_curves", "plot_feature_projection", "plot_tradaboost_round", "tradaboost_layout",
+           "tradaboost_legend_html"]
 
 
 def show_domains(Xs, Xt, ys, yt, n: int = 8, fig=None):
@@ -48,19 +49,24 @@ _GROUPS = (("relevant", "blue", "o", "source, same concept"), ("misleading", "ve
 
 def tradaboost_layout(fig):
     """Axes, labels and legends of the TrAdaBoost stepper (drawn once)."""
-    from matplotlib.lines import Line2D
     ax1, ax2 = fig.subplots(1, 2)
     ax1.set(xlabel="x1", ylabel="x2", xlim=(-3.5, 3.5), ylim=(-3.5, 3.5))
     ax2.set(xlabel="round", ylabel="share of the total weight", ylim=(0, 1), xlim=(0, 20))
-    handles = [Line2D([], [], ls="-", marker=mk, color=PALETTE[c], label=name) for _, c, mk, name in _GROUPS]
-    fig.legend(handles=handles, loc="upper center", ncol=3, fontsize=8, frameon=False)   # figure-level: kept
-    fig.subplots_adjust(wspace=0.3, bottom=0.13, top=0.8)
+    ax1.set(xticks=[-3, 0, 3], yticks=[-3, 0, 3])                 # few tick labels: text is most of a redraw
+    ax2.set(xticks=[0, 10, 20], yticks=[0, 0.5, 1])
+    fig.subplots_adjust(wspace=0.3, bottom=0.15, top=0.88)   # the legend is HTML above (text is slow to draw)
+
+
+def tradaboost_legend_html() -> str:
+    """The stepper's legend as HTML (colour, marker and name of each group)."""
+    glyph = {"o": "&#9679;", "s": "&#9632;"}
+    return " &nbsp; ".join(f"<span style='color:{PALETTE[c]}'>{glyph[mk]}</span> {name}" for _, c, mk, name in _GROUPS)
 
 
 def plot_tradaboost_round(state, fig):
     """Scatter with marker area proportional to weight; each group's share of the weight over the rounds."""
     ax1, ax2 = fig.axes
-    size = 4000 * state.weights
+    size = 6000 * state.weights
     for attr, c, mk, _ in _GROUPS:
         mask = getattr(state, attr)
         ax1.scatter(*state.X[mask].T, s=size[mask], color=PALETTE[c], marker=mk, linewidths=0)

@@ -65,6 +65,6 @@ def tradaboost_stepper(update=None, error=None) -> Explorer:
         ex.controls["round"].value = min(N_ROUNDS, ex.controls["round"].value + 1)
 
     return Explorer(controls, functools.partial(compute_tradaboost, update=update, error=error),
-                    plots.plot_tradaboost_round, layout=plots.tradaboost_layout, figsize=(10, 4.2),
+                    plots.plot_tradaboost_round, layout=plots.tradaboost_layout, figsize=(8, 3.3),
                     buttons={"Next round": next_round},
-                    title="<b>TrAdaBoost: which source samples fade</b>")
+                    title="<b>TrAdaBoost: which source samples fade</b><br>" + plots.tradaboost_legend_html())
