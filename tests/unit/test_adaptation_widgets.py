@@ -76,3 +76,30 @@ def test_broken_student_update_fails_when_built():
 
     with pytest.raises(ValueError, match="student bug"):
         widgets.tradaboost_stepper(update=broken)       # the fit runs at build time, so the error shows at once
+
+
+def test_shift_explorer_state_against_sklearn_and_the_blend():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    from dlcourse.data.domains import digits_domains
+
+    state = widgets.compute_shift(2)
+    assert dataclasses.is_dataclass(state) and state.strength == widgets.STRENGTHS[2]
+    d = digits_domains(state.strength, rng=0)
+    X = np.vstack([d["Xs_train"].reshape(len(d["Xs_train"]), -1), d["Xt_train"].reshape(len(d["Xt_train"]), -1)])
+    y = np.r_[np.zeros(len(d["Xs_train"])), np.ones(len(d["Xt_train"]))]
+    Xa, Xb, ya, yb = train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
+    assert np.isclose(state.domain_accuracy[2], LogisticRegression(max_iter=2000).fit(Xa, ya).score(Xb, yb))
+    assert state.montage.shape == (8, 64, 3)
+    assert np.allclose(state.montage[:, :8], np.transpose(d["Xt_test"][0], (1, 2, 0)))
+    assert abs(state.domain_accuracy[0] - 0.5) < 0.1 and state.domain_accuracy[-1] > 0.95
+    assert state.source_only[0] > 0.9 and state.source_only[-1] < state.source_only[0] - 0.3
+
+
+def test_shift_explorer_builds_and_moves():
+    ex = _built(widgets.shift_explorer())
+    for i in range(len(widgets.STRENGTHS)):
+        ex.controls["index"].value = i
+        _built(ex)
+    assert ex.state.index == len(widgets.STRENGTHS) - 1

@@ -7,7 +7,7 @@ import numpy as np
 from ..plotting import PALETTE
 
 __all__ = ["show_domains", "plot_curves", "plot_feature_projection", "plot_tradaboost_round", "tradaboost_layout",
-           "tradaboost_legend_html"]
+           "tradaboost_legend_html", "shift_layout", "plot_shift"]
 
 
 def show_domains(Xs, Xt, ys, yt, n: int = 8, fig=None):
@@ -76,3 +76,23 @@ def plot_tradaboost_round(state, fig):
         ax2.plot(r, getattr(state, "share_" + attr), color=PALETTE[c])
     ax2.axvline(state.round, color="k", lw=0.8)
     ax2.set_title(f"target accuracy of the vote: {state.accuracy:.3f}")
+
+
+def shift_layout(fig):
+    """Axes of the shift explorer: a montage of target samples, and accuracy against blend strength."""
+    ax1, ax2 = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 2.2]})
+    ax1.set(xticks=[], yticks=[])
+    ax2.set(xlabel="blend strength s", ylabel="accuracy", ylim=(0, 1.05), xlim=(0, 1),
+            xticks=[0, 0.5, 1], yticks=[0, 0.5, 1])
+    fig.subplots_adjust(hspace=0.35, top=0.92, bottom=0.12)
+
+
+def plot_shift(state, fig):
+    ax1, ax2 = fig.axes
+    ax1.imshow(state.montage, interpolation="nearest")
+    ax1.set_title(f"target samples at s = {state.strength:.2f}")
+    ax2.plot(state.strengths, state.source_only, "o-", color=PALETTE["blue"])
+    ax2.plot(state.strengths, state.domain_accuracy, "s-", color=PALETTE["vermillion"])
+    ax2.axvline(state.strength, color="k", lw=0.8)
+    ax2.set_title(f"source-only on target {state.source_only[state.index]:.2f} · "
+                  f"domain classifier {state.domain_accuracy[state.index]:.2f}")

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 import ipywidgets as W
 import numpy as np
 
+from ..plotting import PALETTE
 from ..widgetkit import Explorer
 from . import plots
 from .tradaboost import fit_tradaboost, old_new_reviews, predict_tradaboost
 
-__all__ = ["TrAdaBoostState", "compute_tradaboost", "tradaboost_stepper"]
+__all__ = ["TrAdaBoostState", "compute_tradaboost", "tradaboost_stepper", "ShiftState", "compute_shift",
+           "shift_explorer"]
 
 N_ROUNDS = 20
 
@@ -68,3 +70,51 @@ def tradaboost_stepper(update=None, error=None) -> Explorer:
                     plots.plot_tradaboost_round, layout=plots.tradaboost_layout, figsize=(8, 3.3),
                     buttons={"Next round": next_round},
                     title="<b>TrAdaBoost: which source samples fade</b><br>" + plots.tradaboost_legend_html())
+
+
+STRENGTHS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+@dataclass(frozen=True)
+class ShiftState:
+    index: int
+    strength: float
+    montage: np.ndarray            # (8, 8 * 8, 3): the first eight target test images side by side
+    strengths: tuple[float, ...]
+    source_only: tuple[float, ...]      # target test accuracy of ONE source-only model, per strength
+    domain_accuracy: tuple[float, ...]  # held-out accuracy of a source-vs-target logistic regression
+
+
+@functools.lru_cache(maxsize=1)
+def _shift_table(seed: int = 0):
+    from ..data.domains import digits_domains
+    from .dann import accuracy, train_dann
+    from .shift import domain_classifier_error
+
+    model = train_dann(digits_domains(0.0, rng=seed), "source", epochs=30, seed=seed).model   # source is the same
+    montages, acc, dom = [], [], []
+    for s in STRENGTHS:
+        d = digits_domains(s, rng=seed)                     # same digits and patches, only the blend changes
+        montages.append(np.concatenate(list(np.transpose(d["Xt_test"][:8], (0, 2, 3, 1))), axis=1))
+        acc.append(accuracy(model, d["Xt_test"], d["yt_test"]))
+        dom.append(1.0 - domain_classifier_error(d["Xs_train"], d["Xt_train"], seed))
+    return tuple(montages), tuple(acc), tuple(dom)
+
+
+def compute_shift(index: int = 5) -> ShiftState:
+    montages, acc, dom = _shift_table()
+    return ShiftState(index, STRENGTHS[index], montages[index], STRENGTHS, acc, dom)
+
+
+def shift_explorer() -> Explorer:
+    """Blend-strength slider: target samples, source-only target accuracy, domain-classifier accuracy.
+
+    Builds in a few seconds (one source-only network, one domain classifier per strength).
+    """
+    _shift_table()
+    controls = {"index": W.SelectionSlider(options=[(f"{s:.1f}", i) for i, s in enumerate(STRENGTHS)],
+                                           value=len(STRENGTHS) - 1, description="blend strength s")}
+    return Explorer(controls, compute_shift, plots.plot_shift, layout=plots.shift_layout, figsize=(6, 4.2),
+                    title="<b>How strong is the shift?</b> &nbsp; "
+                          f"<span style='color:{PALETTE['blue']}'>&#9679;</span> source-only accuracy on the target "
+                          f"&nbsp; <span style='color:{PALETTE['vermillion']}'>&#9632;</span> domain-classifier accuracy")
