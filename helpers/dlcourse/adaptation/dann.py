@@ -118,6 +118,12 @@ def train_dann(data: dict, mode: str = "dann", epochs: int = 30, batch: int = 64
         "dann" (label loss on the source + domain loss through the GRL, lambda from the schedule),
         "oracle" (label loss on the labelled target: the best one can hope for).
     step : the training step ``(model, opt, xs, ys, xt, lam) -> dict`` (default: the reference).
+    lam_max, gamma : lambda = lam_max * (2 / (1 + exp(-gamma p)) - 1) at training progress p.
+    optimiser : "adam" or "sgd" (momentum 0.9); anneal : the paper's lr / (1 + 10 p) ** 0.75.
+    sizes : keyword arguments of the model (``n_hidden``, ``n_features``, ``conv=True`` for a small CNN,
+        ``domain_hidden=0`` for a linear domain head). progress : a tqdm bar over the epochs.
+    The options beyond the defaults were used to look for a setting where DANN beats source-only on
+    digits-M (none was found; see tests/benchmarks/week11_seeds.py and the notebook).
     """
     step = step or _dann_step
     gen = torch.Generator().manual_seed(seed)
