@@ -16,7 +16,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 # nbgrader calls the venv's `alembic` executable by name when it creates a gradebook.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab test nbval e2e bench release grade install install-test clean-venv
+.PHONY: help lab test nbval e2e bench release guide grade install install-test clean-venv
 
 help:
 	@echo "make lab      - install (once) and start JupyterLab on course/  (LAB_ARGS=--no-browser for headless)"
@@ -24,7 +24,8 @@ help:
 	@echo "make nbval WEEK=week05_sequences - check one week's solution notebooks execute (nbval), after editing them"
 	@echo "make e2e      - browser tests: real JupyterLab in headless Chromium (needs /usr/bin/chromium)"
 	@echo "make bench    - measure notebooks, widgets, kernels and grading against the budgets; update README"
-	@echo "make release  - regenerate the student release course/ from solutions/ (nbgrader)"
+	@echo "make release  - regenerate the student release course/ from solutions/ (nbgrader), its START_HERE page and the grading guides"
+	@echo "make guide    - write the graders' guides autograder/guides/<week>.md (rubrics + model answers)"
 	@echo "make grade WEEK=week01_boosting [SUBMISSIONS=export.zip] - grade a week (parallel, limits), feedback, CSV"
 
 $(BIN)/python:
@@ -43,8 +44,9 @@ $(VENV)/.installed-test: $(VENV)/.installed tests/requirements.txt
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# Opens on course/START_HERE.ipynb, the students' front door (course map, how to check a submission).
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --ServerApp.root_dir=course $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=course --LabApp.default_url=/lab/tree/START_HERE.ipynb $(LAB_ARGS)
 
 # Offline: tests/offline/sitecustomize.py refuses non-loopback connections in every process
 # of the suite, Jupyter kernels included (tests/test_offline_guard.py proves it).
@@ -77,17 +79,29 @@ release: $(VENV)/.installed
 	@for week in $(WEEKS); do \
 	  (cd autograder && ../$(BIN)/nbgrader generate_assignment $$week --force --no-db --log-level=WARN) || exit 1; \
 	done
+	$(BIN)/python helpers/scripts/landing.py
 	@echo "course/ regenerated for: $(WEEKS)"
+	@$(MAKE) --no-print-directory guide
+
+# Per-week grading guides (question, rubric, model answer of every manual answer), git-ignored.
+guide: $(VENV)/.installed
+	$(BIN)/python -m dlcourse.grading.guide --solutions solutions --out autograder/guides
 
 # One command (dlcourse-grade, see autograder/README.md): records the week in the gradebook, takes
 # SUBMISSIONS (a folder or .zip as the LMS exports it; default: what is in autograder/submitted/),
-# grades every submission in its own process group with limits, in parallel, writes feedback,
-# autograder/grades_WEEK.csv and prints a summary. GRADE_ARGS e.g. "--workers 2 --force".
+# grades every submission in its own process group with limits, in parallel, every kernel inside
+# a bubblewrap sandbox (Linux; `apt-get install bubblewrap`), writes feedback,
+# autograder/grades_WEEK.csv and prints a summary. GRADE_ARGS e.g. "--workers 2 --force";
+# "--no-sandbox" grades without the sandbox (and says so everywhere).
 SUBMISSIONS ?=
 GRADE_ARGS  ?=
 grade: $(VENV)/.installed
 	@test -n "$(WEEK)" || { echo "usage: make grade WEEK=week01_boosting [SUBMISSIONS=export.zip]  (one of: $(WEEKS))"; exit 2; }
 	@test -d solutions/$(WEEK) || { echo "no such week: $(WEEK) (one of: $(WEEKS))"; exit 2; }
+	@command -v bwrap >/dev/null || case "$(GRADE_ARGS)" in *--no-sandbox*) ;; *) echo "make grade: the grading \
+	sandbox needs bubblewrap: sudo apt-get install bubblewrap (Fedora: sudo dnf install bubblewrap); on macOS or \
+	Windows see autograder/README.md 'Grading on macOS or Windows'. GRADE_ARGS=--no-sandbox grades without it."; \
+	exit 2;; esac
 	$(THREADS_1) $(BIN)/python -m dlcourse.grading $(WEEK) $(SUBMISSIONS) $(GRADE_ARGS)
 
 clean-venv:

@@ -144,3 +144,165 @@ def test_graded_exercises_are_not_one_call_into_dlcourse():
     leaked = {name: (sorted(exercises[name]), sorted(public[name]))
               for name in exercises.keys() & public.keys() if name not in _SAME_NAME_NOT_A_SOLUTION}
     assert not leaked, f"graded exercises exported publicly by dlcourse: {leaked}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebook-anatomy conventions (README "Writing a notebook", DESIGN "Notebook anatomy").
+
+# Words of the course's build that must not reach a student (course/ only; case-insensitive).
+BUILD_WORDING = [r"seed[- ]notes?\b", r"\bseed'?s (erratum|notes?|slides?)", r"\bsyllabus", r"source (slides?|texts?)",
+                 r"bath_ml2", r"extra_from_dls", r"appendix b\b", r"course's (source|build)", r"\bthe brief\b"]
+STUDY_TIME = re.compile(r"\*\*Run time:\*\* about [^\n]*·\s*\*\*Study time:\*\*\s+about\s+\d+(?:[–-]\d+)?\s+(?:min|h)\b")
+EXERCISE_HEADING = re.compile(r"^###\s+Exercise\b.*$", re.MULTILINE)
+EXERCISE_POINTS_MINUTES = re.compile(r"\((\d+(?:\.\d+)?) points?, ~\d+ min\)\s*$")
+RUBRIC = re.compile(r"\*\*Rubric \((\d+(?:\.\d+)?) points?\):\*\*")
+QUIZ_GRADERS = {"grade_choice", "grade_choices", "grade_number", "grade_matching"}
+QUIZ_FORMATS = {"check_choice_format", "check_choices_format", "check_number_format", "check_matching_format"}
+
+
+def _week_notebooks(notebooks, week):
+    return [p for p in notebooks if p.parent.name == week]
+
+
+def _called_names(tree) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            names.add(f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else "")
+    return names
+
+
+def silent_failures(source: str) -> list[str]:
+    """What in a test cell could fail without saying why: a bare ``assert``, an assert whose
+    message is empty or a bare value (a tuple of numbers explains nothing), a ``check_that``
+    with an empty message, or a hidden part that checks nothing."""
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assert):
+            if node.msg is None:
+                problems.append(f"line {node.lineno}: bare `assert` (add a message that explains what is wrong)")
+            elif isinstance(node.msg, ast.Constant) and not str(node.msg.value).strip():
+                problems.append(f"line {node.lineno}: `assert` with an empty message")
+            elif isinstance(node.msg, (ast.Tuple, ast.List)) or \
+                    isinstance(node.msg, ast.Constant) and not isinstance(node.msg.value, str):
+                problems.append(f"line {node.lineno}: `assert` whose message is a bare value, not a sentence "
+                                "(say what is wrong; values may go in an f-string)")
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "check_that":
+            msg = node.args[2] if len(node.args) > 2 else next((k.value for k in node.keywords if k.arg == "message"), None)
+            if isinstance(msg, ast.Constant) and not str(msg.value).strip():
+                problems.append(f"line {node.lineno}: check_that with an empty message")
+    if "### BEGIN HIDDEN TESTS" in source:
+        hidden = source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
+        tree = ast.parse(hidden)
+        checks = {n for n in _called_names(tree) if n.startswith(("check", "grade_", "grad_check", "_check"))}
+        if not checks and not any(isinstance(n, ast.Assert) for n in ast.walk(tree)):
+            problems.append("the hidden tests contain no assert and no check_*/grade_* call: they cannot fail")
+    return problems
+
+
+def test_silent_failures_finds_bare_asserts_and_empty_messages():
+    cell = ("check_close(f(1), 2, 'f(1)')\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\nassert f(3) == 6, ''\n"
+            "assert f(4) == 8, 'f(4) must be 8'\ncheck_that(f(5) == 10, 'f(5)', '')\nassert f(6) == 12, (6, f(6))\n"
+            "assert f(7) == 14, f'f(7) is {f(7)}, expected 14'\n### END HIDDEN TESTS\n")
+    problems = silent_failures(cell)
+    assert len(problems) == 4, problems
+    assert "bare `assert`" in problems[0] and "empty" in problems[1] and "bare value" in problems[2], problems
+    assert "check_that" in problems[3], problems
+    assert silent_failures("check_close(1, 1)\n### BEGIN HIDDEN TESTS\nx = 1\n### END HIDDEN TESTS\n") == \
+        ["the hidden tests contain no assert and no check_*/grade_* call: they cannot fail"]
+    assert not silent_failures("### BEGIN HIDDEN TESTS\ngrade_choice(q1, 'b', 'q1', why='...')\n### END HIDDEN TESTS")
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_every_header_gives_run_time_and_study_time(week):
+    for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
+        header = read(path).cells[0].source
+        assert STUDY_TIME.search(header), (
+            f"{rel(path)}: the header cell must say `**Run time:** about N s on 2 CPU cores · **Study time:** about M min`")
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_every_exercise_heading_gives_points_and_minutes(week):
+    for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
+        headings = [h for c in read(path).cells if c.cell_type == "markdown" for h in EXERCISE_HEADING.findall(c.source)]
+        assert headings, f"{rel(path)} has no `### Exercise` heading"
+        bad = [h for h in headings if not EXERCISE_POINTS_MINUTES.search(h)]
+        assert not bad, f"{rel(path)}: exercise headings must end with `(N points, ~M min)`: {bad}"
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_no_build_wording_reaches_students(week):
+    pattern = re.compile("|".join(BUILD_WORDING), re.IGNORECASE)
+    for path in _week_notebooks(RELEASE_NOTEBOOKS, week):
+        for cell in read(path).cells:
+            hits = sorted({m.group(0) for m in pattern.finditer(cell.source)})
+            assert not hits, f"{rel(path)} cell {cell.id}: build wording {hits} reaches students"
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_graded_cells_never_fail_silently(week):
+    """nbgrader's feedback shows the exception line only: `AssertionError` alone explains nothing."""
+    for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
+        for cell in read(path).cells:
+            if is_test_cell(cell):
+                problems = silent_failures(cell.source)
+                assert not problems, f"{rel(path)} test cell {nbgrader_md(cell)['grade_id']}: {problems}"
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_every_week_has_an_autograded_quiz(week):
+    """A quiz item: a solution cell that assigns one variable, then a tests cell whose public part
+    checks the format only (check_*_format) and whose hidden part grades (grade_* with why=)."""
+    items = 0
+    for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
+        cells = read(path).cells
+        for i, cell in enumerate(cells):
+            if not (is_test_cell(cell) and _called_names(ast.parse(cell.source)) & (QUIZ_GRADERS | QUIZ_FORMATS)):
+                continue
+            gid = nbgrader_md(cell)["grade_id"]
+            public, hidden = cell.source.split("### BEGIN HIDDEN TESTS", 1)
+            assert _called_names(ast.parse(public)) & QUIZ_FORMATS, f"{rel(path)} {gid}: no check_*_format call"
+            assert not _called_names(ast.parse(public)) & QUIZ_GRADERS, f"{rel(path)} {gid}: the key is public"
+            graders = [n for n in ast.walk(ast.parse(hidden.split("### END HIDDEN TESTS")[0]))
+                       if isinstance(n, ast.Call) and getattr(n.func, "id", None) in QUIZ_GRADERS]
+            assert graders and all(any(k.arg == "why" for k in g.keywords) for g in graders), \
+                f"{rel(path)} {gid}: the hidden part grades with grade_*(..., why=...)"
+            solution = next(c for c in reversed(cells[:i]) if is_solution_cell(c))
+            body = solution.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+            assigns = [n for n in ast.parse(body).body if isinstance(n, ast.Assign)]
+            assert len(assigns) == 1, f"{rel(path)} {gid}: a quiz answer cell assigns one variable in its solution"
+            items += 1
+    assert items >= 3, f"{week} has {items} quiz items (at least 3: a short autograded quiz per week)"
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_every_predict_first_prompt_has_a_collapsible_answer(week):
+    for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
+        text = "\n".join(c.source for c in read(path).cells if c.cell_type == "markdown")
+        prompts = len(re.findall(r"\*\*Predict first", text))
+        answers = len(re.findall(r"<summary>Answer \(open after you have tried\)</summary>", text))
+        assert answers >= prompts, f"{rel(path)}: {prompts} 'Predict first' prompts but {answers} collapsible answers"
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_every_manual_question_prints_its_rubric(week):
+    for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
+        cells = read(path).cells
+        for i, cell in enumerate(cells):
+            md = nbgrader_md(cell)
+            if cell.cell_type == "markdown" and md.get("grade") and md.get("solution"):
+                question = cells[i - 1].source if i else ""
+                m = RUBRIC.search(question)
+                assert m, f"{rel(path)} {md['grade_id']}: the question above it prints `**Rubric (N points):** …`"
+                assert float(m.group(1)) == md["points"], \
+                    f"{rel(path)} {md['grade_id']}: rubric says {m.group(1)} points, the cell is worth {md['points']}"
+                assert len(cell.source) > 200, \
+                    f"{rel(path)} {md['grade_id']}: the model answer sits in the answer cell of solutions/"
+
+
+def test_no_build_wording_on_the_landing_page():
+    pattern = re.compile("|".join(BUILD_WORDING), re.IGNORECASE)
+    landing = ROOT / "course" / "START_HERE.ipynb"
+    hits = sorted({m.group(0) for c in read(landing).cells for m in pattern.finditer(c.source)})
+    assert not hits, f"course/START_HERE.ipynb: build wording {hits} reaches students"

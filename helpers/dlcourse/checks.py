@@ -192,8 +192,8 @@ def check_equal(got: Any, expected: Any, name: str = "result", *,
             return
         idx = np.argwhere(bad)[:_MAX_LISTED]
         lines = [f"{int(np.sum(bad))} of {bad.size} elements differ."]
-        lines += [f"at index {tuple(int(i) for i in ix)}: expected {e[tuple(ix)]!r}, got {g[tuple(ix)]!r}"
-                  for ix in idx]
+        lines += [f"at index {tuple(int(i) for i in ix)}: expected {e[tuple(ix)].item()!r}, got {g[tuple(ix)].item()!r}"
+                  for ix in idx]                                   # .item(): 1, not NumPy 2's np.int64(1)
         _fail(name, lines, _matching_cause(got, causes, 0.0, 0.0), hint)
     if got == expected:
         _ok(name)

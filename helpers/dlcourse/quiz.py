@@ -140,4 +140,5 @@ def grade_matching(answer: Any, key: Mapping[Any, str], name: str, *, why: str) 
     wrong = [k for k, v in key.items() if _letter(answer.get(k)) != v.lower()]
     if wrong:
         right = ", ".join(f"{k!r} → ({key[k].lower()})" for k in wrong)
-        _fail(name, f"{len(wrong)} of {len(key)} items are wrong: {right}. {why}")
+        verb = "is" if len(wrong) == 1 else "are"
+        _fail(name, f"{len(wrong)} of {len(key)} items {verb} wrong: {right}. {why}")

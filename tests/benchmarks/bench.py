@@ -1,12 +1,13 @@
 """`make bench`: what the course costs to run, measured, against its budgets.
 
     python tests/benchmarks/bench.py [--only notebooks,widgets,kernels,grading] [--submissions N]
-                                     [--update-readme]
+                                     [--repeats R] [--update-readme]
 
 Sections (each row reports ✓/✗ against its budget; nothing here fails a build):
 - notebooks: every solution notebook executed once, in order, on all cores (nbclient; wall
   time includes kernel start-up; peak RSS of the kernel process) - budget 60 s, 1.5 GB;
-- widgets: every widget builder of every week (``dlcourse.<topic>.widgets.__all__``), built
+- widgets: every widget builder of every week (``dlcourse.<topic>.widgets.__all__``, found by
+  ``dlcourse.widgetkit.testing.widget_modules``, as the conformance test finds them), built
   with its defaults; each control is visited once (a warm-up: first visits may fit and cache),
   then ~20 timed changes of the light controls (continuous sliders, checkboxes, text boxes):
   median and p95 of ``Explorer.last_update_seconds`` (compute + render + Agg draw + PNG) -
@@ -15,9 +16,12 @@ Sections (each row reports ✓/✗ against its budget; nothing here fails a buil
 - kernels: NumPy reference kernels vs their torch counterparts on the same inputs
   (tests/benchmarks/kernels.py), as a ratio measured in the same run;
 - grading: N students handing in week01's solutions, graded by plain sequential ``nbgrader
-  autograde`` and by the whole ``dlcourse-grade`` command with 1 and with all workers (own
-  process per submission, one BLAS/torch thread per kernel): seconds, speed-up over nbgrader
-  (goal ≥ 1.8× on 2 cores) and whether every cell's grade is identical.
+  autograde`` (the baseline) and by the whole ``dlcourse-grade`` command with all workers,
+  sandboxed (own process per submission, every kernel in bubblewrap, one BLAS/torch thread per
+  kernel), and with 1 worker sandboxed and ``--no-sandbox`` (the sandbox's cost per
+  submission): median of ``--repeats`` runs (3) each, speed-up over nbgrader (goal ≥ 1.8× on 2
+  cores), whether every cell's grade is identical, and the load average (a busy machine
+  inflates every number).
 
 The report (markdown + JSON, with date, CPU count and versions) goes to
 tests/benchmarks/reports/ (git-ignored); ``--update-readme`` rewrites README's
@@ -27,11 +31,9 @@ tests/benchmarks/reports/ (git-ignored); ``--update-readme`` rewrites README's
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import platform
-import pkgutil
 import statistics
 import sys
 import threading
@@ -171,16 +173,11 @@ def bench_widget(builder) -> dict:
 
 
 def widget_builders() -> list:
-    import dlcourse
+    """Every builder of every ``dlcourse.<week>.widgets`` (module or subpackage), discovered as
+    the conformance test discovers them (:mod:`dlcourse.widgetkit.testing`)."""
+    from dlcourse.widgetkit import testing
 
-    builders = []
-    for info in pkgutil.iter_modules(dlcourse.__path__):
-        try:
-            module = importlib.import_module(f"dlcourse.{info.name}.widgets")
-        except ModuleNotFoundError:
-            continue
-        builders += [getattr(module, name) for name in getattr(module, "__all__", [])]
-    return builders
+    return [builder for module in testing.widget_modules() for builder in testing.builders(module)]
 
 
 def section_widgets() -> list[dict]:
@@ -211,27 +208,40 @@ def _plain_nbgrader(root: Path, week: str) -> dict:
     from nbgrader.api import Gradebook
     from nbgrader_run import nbgrader
 
+    from dlcourse.grading.config import KERNEL_ENV
+
     nbgrader(root, "generate_assignment", week, "--force")
-    start = time.perf_counter()
-    nbgrader(root, "autograde", week)
-    seconds = time.perf_counter() - start
+    saved = {k: os.environ.get(k) for k in KERNEL_ENV}
+    os.environ.update(KERNEL_ENV)                      # the same kernel thread settings as dlcourse-grade's
+    try:
+        start = time.perf_counter()
+        nbgrader(root, "autograde", week)
+        seconds = time.perf_counter() - start
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gb:
         scores = {(s.student.id, nb.name, g.name): g.auto_score for s in gb.assignment_submissions(week)
                   for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}
     return {"seconds": seconds, "scores": scores}
 
 
-def _dlcourse_grade(root: Path, week: str, submissions: Path, workers: int) -> dict:
-    """``python -m dlcourse.grading`` (the whole command: record release, grade, feedback, CSV)."""
+def _dlcourse_grade(root: Path, week: str, submissions: Path, workers: int, label: str, sandbox: bool = True) -> dict:
+    """``python -m dlcourse.grading`` (the whole command: record release, grade, feedback, CSV),
+    in a fresh runtime folder (so nothing is reused from an earlier run)."""
     import csv
     import subprocess
 
-    runtime = root / f"runtime-{workers}"
+    runtime = root / f"runtime-{label}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "helpers"), os.environ.get("PYTHONPATH", "")]),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "dlcourse.grading", week, str(submissions), "--course-root", str(root),
-                    "--runtime-dir", str(runtime), "--workers", str(workers), "--quiet"], env=env, check=True)
+                    "--runtime-dir", str(runtime), "--workers", str(workers), "--quiet"]
+                   + ([] if sandbox else ["--no-sandbox"]), env=env, check=True)
     seconds = time.perf_counter() - start
     with open(runtime / f"grades_{week}.csv") as fh:
         rows = list(csv.DictReader(fh))
@@ -240,9 +250,16 @@ def _dlcourse_grade(root: Path, week: str, submissions: Path, workers: int) -> d
     return {"seconds": seconds, "scores": scores}
 
 
-def section_grading(n_submissions: int, week: str = "week01_boosting") -> list[dict]:
-    """N students who hand in the solutions: plain sequential nbgrader autograde vs the
-    dlcourse grading command with 1 and with all workers; the grades must be identical."""
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {len(os.sched_getaffinity(0))} cores"
+
+
+def section_grading(n_submissions: int, week: str = "week01_boosting", repeats: int = 3) -> list[dict]:
+    """N students who hand in the solutions. The fixed baseline: plain sequential ``nbgrader
+    autograde`` (same kernel thread settings); against it, the dlcourse grading command with
+    all workers, sandboxed (the default), and with 1 worker with and without the sandbox (the
+    sandbox's cost per submission). Median of ``repeats`` runs each; grades must be identical."""
     import shutil
     import tempfile
 
@@ -251,33 +268,54 @@ def section_grading(n_submissions: int, week: str = "week01_boosting") -> list[d
     from nbgrader_run import clean_copy, make_course_copy
 
     cpus = len(os.sched_getaffinity(0))
+    print(f"  before: {_load()}")
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_course_copy(Path(tmp) / "course", week)
         subs = Path(tmp) / "submissions"
         for i in range(n_submissions):
             folder = subs / f"student{i:03d}"
             folder.mkdir(parents=True)
             for path in sorted((SOLUTIONS / week).glob("*.ipynb")):
                 nbformat.write(clean_copy(read(path)), str(folder / path.name))
-        shutil.copytree(subs, root / "autograder" / "submitted", dirs_exist_ok=True)
-        for student in (root / "autograder" / "submitted").iterdir():  # nbgrader's layout: <student>/<week>/
-            (student / week).mkdir()
-            for nb in student.glob("*.ipynb"):
-                nb.rename(student / week / nb.name)
-        plain = _plain_nbgrader(root, week)
-        runs = {w: _dlcourse_grade(root, week, subs, w) for w in sorted({1, cpus})}
-    rows = [{"week": week, "grader": "nbgrader autograde (sequential)", "workers": 1, "submissions": n_submissions,
-             "seconds": round(plain["seconds"], 1), "seconds_per_submission": round(plain["seconds"] / n_submissions, 2),
-             "speedup": 1.0, "same_grades": True}]
-    for workers, run in runs.items():
-        same = bool(plain["scores"]) and all(run["scores"].get(key) == v for key, v in plain["scores"].items())
-        rows.append({"week": week, "grader": "dlcourse-grade (whole command)", "workers": workers,
-                     "submissions": n_submissions, "seconds": round(run["seconds"], 1),
-                     "seconds_per_submission": round(run["seconds"] / n_submissions, 2),
-                     "speedup": round(plain["seconds"] / run["seconds"], 2), "same_grades": same})
+        plains = []
+        for k in range(repeats):                                     # a fresh course copy per run
+            root = make_course_copy(Path(tmp) / f"plain{k}", week)
+            shutil.copytree(subs, root / "autograder" / "submitted")
+            for student in (root / "autograder" / "submitted").iterdir():  # nbgrader's layout: <student>/<week>/
+                (student / week).mkdir()
+                for nb in student.glob("*.ipynb"):
+                    nb.rename(student / week / nb.name)
+            plains.append(_plain_nbgrader(root, week))
+        root = make_course_copy(Path(tmp) / "course", week)
+        configs = [(cpus, True), (1, True), (1, False)] if cpus > 1 else [(1, True), (1, False)]
+        runs = {(w, sb): [_dlcourse_grade(root, week, subs, w, f"{w}-{sb}-{k}", sb) for k in range(repeats)]
+                for w, sb in configs}
+    print(f"  after: {_load()}")
+    plain_s = statistics.median(p["seconds"] for p in plains)
+    reference = plains[0]["scores"]
+    rows = [{"week": week, "grader": "nbgrader autograde (sequential)", "workers": 1, "sandbox": False,
+             "submissions": n_submissions, "seconds": round(plain_s, 1), "runs": [round(p["seconds"], 1) for p in plains],
+             "seconds_per_submission": round(plain_s / n_submissions, 2), "speedup": 1.0,
+             "same_grades": bool(reference) and all(p["scores"] == reference for p in plains)}]
+    for (workers, sandbox), results in runs.items():
+        secs = statistics.median(r["seconds"] for r in results)
+        same = bool(reference) and all(r["scores"].get(key) == v for r in results for key, v in reference.items())
+        rows.append({"week": week, "grader": "dlcourse-grade " + ("(sandboxed)" if sandbox else "(--no-sandbox)"),
+                     "workers": workers, "sandbox": sandbox, "submissions": n_submissions, "seconds": round(secs, 1),
+                     "runs": [round(r["seconds"], 1) for r in results],
+                     "seconds_per_submission": round(secs / n_submissions, 2),
+                     "speedup": round(plain_s / secs, 2), "same_grades": same})
+    seq = {r["sandbox"]: r["seconds"] for r in rows[1:] if r["workers"] == 1}
+    if True in seq and False in seq:
+        rows.append({"week": week, "grader": "sandbox cost per submission (1 worker, sandboxed - --no-sandbox)",
+                     "workers": 1, "sandbox": True, "submissions": n_submissions,
+                     "seconds": round(seq[True] - seq[False], 1), "runs": [],
+                     "seconds_per_submission": round((seq[True] - seq[False]) / n_submissions, 2),
+                     "speedup": None, "same_grades": True, "cost_row": True})
     for r in rows:
-        print(f"  {r['grader']:<34} workers={r['workers']}  {r['submissions']} submissions in {r['seconds']:>6.1f} s "
-              f"({r['seconds_per_submission']} s each)  speed-up {r['speedup']}×  same grades: {r['same_grades']}")
+        print(f"  {r['grader']:<66} workers={r['workers']}  {r['submissions']} submissions in {r['seconds']:>6.1f} s "
+              f"({r['seconds_per_submission']} s each)  runs {r['runs']}  "
+              f"{'' if r['speedup'] is None else 'speed-up ' + str(r['speedup']) + '×  '}"
+              f"same grades: {r['same_grades']}")
     return rows
 
 
@@ -321,7 +359,9 @@ def markdown(report: dict) -> str:
         lines += ["| autograding | week | workers | submissions | seconds | s / submission | speed-up vs nbgrader | same grades |",
                   "|---|---|---:|---:|---:|---:|---:|:---:|"]
         lines += [f"| {r['grader']} | {r['week']} | {r['workers']} | {r['submissions']} | {r['seconds']} | "
-                  f"{r['seconds_per_submission']} | {r['speedup']}× | {_mark(r['same_grades'])} |" for r in report["grading"]]
+                  f"{r['seconds_per_submission']} | {'' if r.get('speedup') is None else str(r['speedup']) + '×'} | "
+                  f"{_mark(r['same_grades'])} |" for r in report["grading"]]
+        lines += ["", f"Seconds are the median of {report.get('grading_repeats', 1)} runs; {report.get('grading_load', '')}."]
         lines.append("")
     return "\n".join(lines)
 
@@ -350,11 +390,17 @@ def update_readme(report: dict) -> None:
     if report.get("grading"):
         g = report["grading"][0]
         rows.append(f"| autograding `{g['week']}` | {g['seconds_per_submission']} s per submission (nbgrader, sequential) | reported |")
-        best = max(report["grading"][1:], key=lambda r: r["speedup"], default=None)
+        graders = [r for r in report["grading"][1:] if r.get("speedup") is not None and r.get("sandbox", True)]
+        best = max(graders, key=lambda r: r["speedup"], default=None)
         if best:
-            rows.append(f"| parallel grading (`dlcourse-grade`, {best['workers']} workers) | {best['speedup']}× nbgrader's "
-                        f"throughput, grades identical {_mark(all(r['same_grades'] for r in report['grading']))} | ≥ 1.8× on 2 cores "
+            rows.append(f"| parallel grading (`dlcourse-grade`, sandboxed, {best['workers']} workers) | {best['speedup']}× "
+                        f"nbgrader's throughput (median of {report.get('grading_repeats', 1)}), grades identical "
+                        f"{_mark(all(r['same_grades'] for r in report['grading']))} | ≥ 1.8× on 2 cores "
                         f"{_mark(best['speedup'] >= 1.8)} |")
+        cost = next((r for r in report["grading"] if r.get("cost_row")), None)
+        if cost:
+            rows.append(f"| grading sandbox (bubblewrap) | {cost['seconds_per_submission']} s per submission "
+                        f"(sequential: sandboxed minus `--no-sandbox`) | reported |")
     block = "\n".join([README_START, *rows, README_END])
     if README_START in text:
         text = text[:text.index(README_START)] + block + text[text.index(README_END) + len(README_END):]
@@ -367,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default="notebooks,widgets,kernels,grading")
     ap.add_argument("--submissions", type=int, default=8, help="students in the grading section")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each grader in the grading section (median)")
     ap.add_argument("--update-readme", action="store_true")
     args = ap.parse_args(argv)
     sections = args.only.split(",")
@@ -374,10 +421,12 @@ def main(argv: list[str] | None = None) -> int:
               "machine": platform.machine(), "versions": versions()}
     t0 = time.perf_counter()
     for name, run in (("notebooks", section_notebooks), ("widgets", section_widgets),
-                      ("kernels", section_kernels), ("grading", lambda: section_grading(args.submissions))):
+                      ("kernels", section_kernels), ("grading", lambda: section_grading(args.submissions, repeats=args.repeats))):
         if name in sections:
             print(f"== {name}")
             report[name] = run()
+            if name == "grading":
+                report["grading_repeats"], report["grading_load"] = args.repeats, _load()
     report["bench_seconds"] = round(time.perf_counter() - t0)
     REPORTS.mkdir(parents=True, exist_ok=True)
     stamp = report["date"][:19].replace(":", "")

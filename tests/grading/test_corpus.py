@@ -18,7 +18,6 @@ import pytest
 from grading_env import CORPUS, WEEK, corpus_as_folders, make_course, read_csv, result, run_grader
 from make_corpus import EXPECTED
 
-pytestmark = pytest.mark.xdist_group("grading")
 _BATCH: dict = {}
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,59 @@ def test_both_lms_shapes_resubmissions_and_unknown_files(tmp_path):
     assert intake.files["bob"]["01_ensembles.ipynb"].name == "bob_01_ensembles-2.ipynb"
     assert any("notes.txt" in u for u in intake.unknown)
     assert any(u.startswith("01_ensembles.ipynb: no student id") for u in intake.unknown)
+
+
+def test_raw_ids_map_to_gradebook_ids_injectively():
+    mapping, report = normalise.assign_ids(["Jane Doe", "Jane_Doe", "jane.doe", "Jane  Doe", "...", "Jane_Doe-2"])
+    assert mapping == {"Jane_Doe": "Jane_Doe", "jane.doe": "jane.doe", "Jane_Doe-2": "Jane_Doe-2",
+                       "Jane  Doe": "Jane_Doe-3", "Jane Doe": "Jane_Doe-4", "...": ""}
+    used = [sid for sid in mapping.values() if sid]
+    assert len(used) == len(set(used))
+    assert len(report) == 2 and all("never merged" in line for line in report)
+
+
+def test_colliding_ids_are_kept_apart_and_hidden_names_listed(tmp_path):
+    for folder in ("Jane Doe", "Jane_Doe", ".secret", "__MACOSX", "bob/.ipynb_checkpoints"):
+        (tmp_path / folder).mkdir(parents=True)
+    for path in ("Jane Doe/tiny.ipynb", "Jane_Doe/tiny.ipynb", ".secret/tiny.ipynb", "__MACOSX/._tiny.ipynb",
+                 "bob/tiny.ipynb", "bob/.ipynb_checkpoints/tiny-checkpoint.ipynb", "bob/.env", ".DS_Store",
+                 "!!!_tiny.ipynb"):
+        (tmp_path / path).write_text("{}")
+    intake = normalise.collect(tmp_path, ["tiny.ipynb"])
+    assert {sid: [p.relative_to(tmp_path).as_posix() for p in files.values()] for sid, files in intake.files.items()} \
+        == {"Jane_Doe": ["Jane_Doe/tiny.ipynb"], "Jane_Doe-2": ["Jane Doe/tiny.ipynb"], "bob": ["bob/tiny.ipynb"]}
+    assert len(intake.collisions) == 1 and "Jane_Doe-2" in intake.collisions[0]
+    listed = "\n".join(intake.unknown)
+    for name in (".secret/", "__MACOSX/", ".DS_Store", "bob/.ipynb_checkpoints/", "bob/.env", "!!!_tiny.ipynb"):
+        assert name in listed, name                                 # every file or folder: graded or listed
+    assert "superseded" not in listed
+
+
+def test_pathological_json_is_an_invalid_notebook_without_recursion(tmp_path):
+    from dlcourse.grading.classify import load_notebook
+
+    deep = tmp_path / "deep.ipynb"
+    deep.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    nb, problem = load_notebook(deep)
+    assert nb is None and "nested more than" in problem
+    odd = tmp_path / "odd.ipynb"
+    odd.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [1, "two"]}))
+    nb, problem = load_notebook(odd)
+    assert nb is None and problem
+
+
+def test_grading_refuses_without_a_sandbox_and_names_the_fix(tmp_path):
+    """bwrap not on PATH: nothing is graded, exit 2, the message says how to install it."""
+    from grading_env import WEEK, make_course
+
+    course = make_course(tmp_path / "course")
+    e = {**env(), "PATH": str(Path(sys.executable).parent)}        # the venv only: no /usr/bin/bwrap
+    proc = subprocess.run([sys.executable, "-m", "dlcourse.grading", WEEK, "--course-root", str(course),
+                           "--runtime-dir", str(tmp_path / "rt")], env=e, capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "refusing to grade" in proc.stderr and "apt-get install bubblewrap" in proc.stderr
+    assert "--no-sandbox" in proc.stderr and "container" in proc.stderr
+    assert not (tmp_path / "rt" / "gradebook.db").exists()
 
 
 def test_zip_slip_members_are_skipped(tmp_path):

@@ -4,10 +4,12 @@ public check fails on the untouched stubs (nbgrader's Validator, since its CLI a
 from __future__ import annotations
 
 import filecmp
+import re
 
+import nbformat
 import pytest
 
-from course_layout import COURSE, RELEASE_NOTEBOOKS, WEEKS, rel
+from course_layout import COURSE, RELEASE_NOTEBOOKS, ROOT, WEEKS, rel
 from nbgrader_run import make_course_copy, nbgrader
 
 
@@ -33,3 +35,32 @@ def test_every_public_check_fails_on_the_untouched_stub(nb_path):
     assert not result.get("passed"), (
         f"{rel(nb_path)}: these test cells pass on the untouched stub, so they check nothing: "
         f"{[c.get('source', '')[:80] for c in result['passed']]}")
+
+
+def _landing():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("landing", ROOT / "helpers" / "scripts" / "landing.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_course_root_holds_only_the_weeks_and_the_landing_page():
+    """Students' JupyterLab opens on course/: nothing there but the week folders and START_HERE."""
+    landing = _landing()
+    entries = sorted(p.name for p in COURSE.iterdir() if p.name not in (".ipynb_checkpoints",))
+    assert entries == sorted(WEEKS + [landing.LANDING]), f"course/ holds {entries}"
+
+
+def test_landing_page_is_in_sync_with_the_readme_and_links_every_notebook():
+    landing = _landing()
+    committed = (COURSE / landing.LANDING).read_text(encoding="utf-8")
+    assert committed == landing.render((ROOT / "README.md").read_text(encoding="utf-8")), \
+        "course/START_HERE.ipynb is stale: run `make release` (it is built from README.md's course map)"
+    links = re.findall(r"\]\((week[^)]+\.ipynb)\)", committed)
+    assert sorted(links) == sorted(rel(p).removeprefix("course/") for p in RELEASE_NOTEBOOKS), links
+    for needed in ("dlcourse.check_submission()", "## Where to get help", "## How to work in a notebook"):
+        assert needed in committed, f"the landing page lacks {needed!r}"
+    nb = nbformat.reads(committed, as_version=4)
+    assert all(c.cell_type == "markdown" for c in nb.cells), "the landing page holds no code"

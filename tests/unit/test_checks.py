@@ -142,3 +142,8 @@ def test_grad_check_restores_the_parameters():
 def test_numerical_gradient_of_a_quadratic():
     x = np.array([1.0, -2.0])
     np.testing.assert_allclose(numerical_gradient(lambda: float(np.sum(x ** 2)), x), [2.0, -4.0], atol=1e-6)
+
+
+def test_check_equal_prints_plain_numbers_not_numpy_reprs():
+    msg = message(check_equal, np.zeros(3, dtype=int), np.array([0, 1, 0]), "labels")
+    assert "at index (1,): expected 1, got 0" in msg and "np.int64" not in msg, msg

@@ -11,27 +11,15 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from dlcourse.boosting.plots import StaticLayer
 from dlcourse.cnn import widgets
 from dlcourse.cnn.plots import PixelImage
 from dlcourse.cnn.detection import _yolo_encode
 from dlcourse.data import PHOTOS, XO_FILTERS, photo, shapes_dataset, xo_images
-from dlcourse.mlp.textlayer import TextLayer
 from dlcourse.widgetkit import figure_png
+from dlcourse.widgetkit import text_strings as _strings
+from dlcourse.widgetkit.testing import built as _built
 
 T = lambda a: torch.tensor(np.asarray(a, dtype=float))           # noqa: E731
-
-
-def _built(builder, **kwargs):
-    explorer = builder(**kwargs)
-    explorer.raise_errors = True
-    assert explorer.message.value == "", explorer.message.value
-    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    return explorer
-
-
-def _strings(ax) -> list[str]:
-    return [s for a in ax.artists if isinstance(a, TextLayer) for s in a.strings()] + [t.get_text() for t in ax.texts]
 
 
 def _images(ax) -> list[np.ndarray]:
@@ -50,57 +38,6 @@ def _count_updates(explorer) -> list:
     return calls
 
 
-def test_module_exports_the_five_builders():
-    assert sorted(widgets.__all__) == sorted(["xo_matcher", "conv_arithmetic", "kernel_playground",
-                                              "receptive_field_explorer", "yolo_grid"])
-
-
-def test_importing_the_package_is_cheap():
-    import subprocess
-    import sys
-    code = ("import sys, dlcourse.cnn, dlcourse.cnn.architectures; "
-            "print(sorted({'torch', 'matplotlib', 'ipywidgets', 'sklearn', 'skimage'} & set(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-
-
-# ------------------------------------------------------------------ every widget: layout once, redraw data
-def _drawn(fig: Figure) -> list:
-    return [[(len(ax.lines), len(ax.collections), len(ax.images), len(ax.patches), len(ax.texts), len(ax.artists))
-             for ax in fig.axes], len(fig.legends), len(fig.texts), [type(a).__name__ for a in fig.artists]]
-
-
-def _wiggle(explorer) -> None:
-    for control in explorer.controls.values():
-        value = control.value
-        if isinstance(value, bool):
-            control.value = not value
-        elif hasattr(control, "options"):
-            options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-            control.value = options[(options.index(value) + 1) % len(options)]
-        elif isinstance(value, str):
-            control.value = "conv5"
-        elif getattr(control, "disabled", False):
-            continue
-        else:
-            control.value = type(value)(getattr(control, "max", value + 1))
-        control.value = value
-
-
-@pytest.mark.parametrize("builder", [widgets.xo_matcher, widgets.conv_arithmetic, widgets.kernel_playground,
-                                     widgets.receptive_field_explorer, widgets.yolo_grid])
-def test_redraws_leave_nothing_stale(builder):
-    explorer = _built(builder)
-    _wiggle(explorer)
-    after_updates = _drawn(explorer.fig)
-    fresh = Figure(figsize=explorer.fig.get_size_inches())
-    explorer.layout(fresh)
-    explorer.render(explorer.state, fresh)
-    assert after_updates == _drawn(fresh)
-    assert sum(isinstance(a, StaticLayer) for a in explorer.fig.artists) == len(explorer.fig.artists) == 2
-    assert figure_png(fresh)[:4] == b"\x89PNG"
-
-
 # ------------------------------------------------------------------------------ W3.1 X/O matcher
 NINTHS_X_F1_POOLED = np.array([[9, 3, 5, 3], [3, 9, 3, 5], [5, 3, 9, 1], [3, 5, 1, 7]]) / 9   # the lecture's
 
@@ -110,10 +47,10 @@ def test_xo_matcher_shows_the_window_products_and_the_lectures_pooled_map():
     x, f1 = xo_images()["X"], XO_FILTERS["f1"]
     ex.controls["row"].value, ex.controls["col"].value = 2, 4
     s = ex.state
-    np.testing.assert_array_equal(s["products"], x[2:5, 4:7] * f1)
-    assert s["mean"] == pytest.approx((x[2:5, 4:7] * f1).sum() / 9) and s["agrees"]
+    np.testing.assert_array_equal(s.products, x[2:5, 4:7] * f1)
+    assert s.mean == pytest.approx((x[2:5, 4:7] * f1).sum() / 9) and s.agrees
     brute = np.array([[(x[i:i + 3, j:j + 3] * f1).mean() for j in range(7)] for i in range(7)])
-    np.testing.assert_allclose(s["fmap"], brute, atol=1e-12)
+    np.testing.assert_allclose(s.fmap, brute, atol=1e-12)
     ax_img, ax_f, ax_p, ax_map, ax_pool = ex.fig.axes
     window = [p for p in ax_img.patches if isinstance(p, Rectangle)]
     assert [(p.get_x(), p.get_y(), p.get_width()) for p in window] == [(3.5, 1.5, 3)]     # cols 4-6, rows 2-4
@@ -121,13 +58,13 @@ def test_xo_matcher_shows_the_window_products_and_the_lectures_pooled_map():
     assert any(t.startswith("mean = ") for t in _strings(ax_p))
     assert "tick “pool”\nto max-pool\nthe map" in _strings(ax_pool)
     ex.controls["relu"].value, ex.controls["pool"].value = True, True
-    np.testing.assert_allclose(ex.state["pooled"], NINTHS_X_F1_POOLED, atol=1e-12)
+    np.testing.assert_allclose(ex.state.pooled, NINTHS_X_F1_POOLED, atol=1e-12)
     oracle = F.max_pool2d(T(np.maximum(brute, 0))[None, None], 2, 2, ceil_mode=True)[0, 0].numpy()
-    np.testing.assert_allclose(ex.state["pooled"], oracle, atol=1e-12)
+    np.testing.assert_allclose(ex.state.pooled, oracle, atol=1e-12)
     assert [im.shape for im in _images(ax_pool)] == [(4, 4, 4)]                            # RGBA cells
     assert "1.00" in _strings(ax_pool) and "0.78" in _strings(ax_pool)
     ex.controls["relu"].value = False
-    assert ex.state["shown"].min() < 0                                 # without ReLU the map keeps negatives
+    assert ex.state.shown.min() < 0                                 # without ReLU the map keeps negatives
 
 
 def test_xo_matcher_runs_the_students_match_and_flags_a_wrong_one():
@@ -140,7 +77,7 @@ def test_xo_matcher_runs_the_students_match_and_flags_a_wrong_one():
 
     ex = _built(widgets.xo_matcher, match=summing_match)
     assert calls and calls[-1] == ((9, 9), (3, 3))
-    assert not ex.state["agrees"] and ex.state["value"] == pytest.approx(9 * ex.state["mean"])
+    assert not ex.state.agrees and ex.state.value == pytest.approx(9 * ex.state.mean)
     assert any("your match gives" in t for t in _strings(ex.fig.axes[3]))
     ex.controls["filter"].value = "f2"
     assert len(calls) >= 2                                            # called on every change
@@ -163,9 +100,9 @@ def test_conv_arithmetic_gives_the_lectures_numbers():
     for name, value in dict(W1=36, F=11, S=1, P=0, K=9, D1=3).items():
         ex.controls[name].value = value
     s = ex.state
-    assert (s["W2"], s["params"], s["error"]) == (26, 3276, None)          # 26x26x9, 3,276 parameters
+    assert (s.W2, s.params, s.error) == (26, 3276, None)          # 26x26x9, 3,276 parameters
     torch_out = torch.nn.Conv2d(3, 9, 11)(torch.zeros(1, 3, 36, 36))
-    assert torch_out.shape[-1] == s["per_row"] == 26
+    assert torch_out.shape[-1] == s.per_row == 26
     assert ex.controls["window"].max == 26 * 26 - 1
     text = _all_strings(ex.fig)
     assert "your output_size: W2 = 26" in text and "your param_count: 3,276" in text
@@ -180,26 +117,26 @@ def test_conv_arithmetic_draws_windows_and_uncovered_cells(W1, F_, S, P):
     s = ex.state
     torch_w2 = torch.nn.functional.conv2d(torch.zeros(1, 1, W1, W1), torch.zeros(1, 1, F_, F_), stride=S,
                                           padding=P).shape[-1]
-    assert s["per_row"] == torch_w2 and ex.controls["window"].max == torch_w2 ** 2 - 1
-    assert s["uncovered"] == _brute_uncovered(W1, F_, S, P)
+    assert s.per_row == torch_w2 and ex.controls["window"].max == torch_w2 ** 2 - 1
+    assert s.uncovered == _brute_uncovered(W1, F_, S, P)
     dots = ex.fig.axes[0].collections[-1].get_offsets()
     assert len(dots) == torch_w2 ** 2
-    assert (s["error"] is None) == ((W1 - F_ + 2 * P) % S == 0)
+    assert (s.error is None) == ((W1 - F_ + 2 * P) % S == 0)
     ex.controls["window"].value = ex.controls["window"].max               # the last window
-    wr, wc = ex.state["window_rc"]
+    wr, wc = ex.state.window_rc
     assert (wr, wc) == (torch_w2 - 1, torch_w2 - 1)
 
 
 def test_conv_arithmetic_warns_about_an_invalid_configuration_instead_of_crashing():
     ex = _built(widgets.conv_arithmetic)
     ex.controls["W1"].value, ex.controls["P"].value, ex.controls["S"].value, ex.controls["F"].value = 6, 0, 2, 3
-    assert ex.state["W2"] is None and "not an integer" in ex.state["error"]
+    assert ex.state.W2 is None and "not an integer" in ex.state.error
     text = _all_strings(ex.fig)
     assert "⚠ INVALID configuration:" in text and "torch would floor: 2 windows per row," in text
     assert "⚠ 11 input cells (red) are never seen:" in text
     ex.controls["F"].value, ex.controls["W1"].value = 11, 5                # the filter does not fit at all
-    assert ex.state["per_row"] == 0 and ex.message.value == ""
-    assert "does not fit" in ex.state["error"]
+    assert ex.state.per_row == 0 and ex.message.value == ""
+    assert "does not fit" in ex.state.error
     assert "⚠ the 11×11 filter does not fit the padded 5×5 input" in _all_strings(ex.fig)
 
 
@@ -214,15 +151,15 @@ def test_conv_arithmetic_uses_the_students_functions():
         return K * F_ * F_ * C_in
 
     ex = _built(widgets.conv_arithmetic, output_size=float_size, param_count=no_bias)
-    assert seen[-1] == (5, 3, 2, 1) and ex.state["W2"] == 3 and ex.state["params"] == 54
+    assert seen[-1] == (5, 3, 2, 1) and ex.state.W2 == 3 and ex.state.params == 54
     assert "your param_count: 54" in _all_strings(ex.fig)
     ex.controls["W1"].value, ex.controls["P"].value = 6, 0
-    assert "returned 2.5" in ex.state["error"] and "⚠ INVALID configuration:" in _all_strings(ex.fig)
+    assert "returned 2.5" in ex.state.error and "⚠ INVALID configuration:" in _all_strings(ex.fig)
 
     def off_by_one(W, F_, S, P):
         return (W - F_ + 2 * P) // S
     ex = _built(widgets.conv_arithmetic, output_size=off_by_one)
-    assert ex.state["W2"] == 2 and "⚠ but 3 windows fit per row" in _all_strings(ex.fig)
+    assert ex.state.W2 == 2 and "⚠ but 3 windows fit per row" in _all_strings(ex.fig)
 
     def stub(W, F_, S, P):
         raise NotImplementedError()
@@ -248,20 +185,20 @@ def test_kernel_playground_matches_torch_and_presets_fill_the_kernel():
     ex.controls["preset"].value = "Laplacian"
     assert len(calls) == 1                                                # one redraw, not ten
     laplacian = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], float)
-    np.testing.assert_array_equal(ex.state["kernel"], laplacian)
+    np.testing.assert_array_equal(ex.state.kernel, laplacian)
     assert [ex.controls[f"w{i}{j}"].value for i in range(3) for j in range(3)] == list(laplacian.ravel())
     x = photo("camera", widgets.PLAYGROUND_SIZE)
     conv = F.conv2d(T(x)[None, None], T(laplacian)[None, None], padding=1)
-    np.testing.assert_allclose(ex.state["fmap"], conv[0, 0].numpy(), atol=1e-12)
+    np.testing.assert_allclose(ex.state.fmap, conv[0, 0].numpy(), atol=1e-12)
     pooled = F.max_pool2d(F.relu(conv), 2, 2)[0, 0].numpy()
-    np.testing.assert_allclose(ex.state["pooled"], pooled, atol=1e-12)
+    np.testing.assert_allclose(ex.state.pooled, pooled, atol=1e-12)
     ax_x, ax_c, ax_r, ax_p = ex.fig.axes
     assert [_images(ax)[0].shape for ax in ex.fig.axes] == [(128, 128, 4)] * 3 + [(64, 64, 4)]
     ex.controls["w11"].value = -3.0                                       # a typed kernel becomes "custom"
-    assert ex.controls["preset"].value == "custom" and ex.state["kernel"][1, 1] == -3.0 and len(calls) == 2
+    assert ex.controls["preset"].value == "custom" and ex.state.kernel[1, 1] == -3.0 and len(calls) == 2
     assert "conv(x, w): custom" in _strings(ax_c)[0]
     ex.controls["image"].value = "chelsea"
-    np.testing.assert_array_equal(ex.state["x"], photo("chelsea", 128))
+    np.testing.assert_array_equal(ex.state.x, photo("chelsea", 128))
 
 
 def test_kernel_playground_calls_the_students_conv_and_pool():
@@ -277,7 +214,7 @@ def test_kernel_playground_calls_the_students_conv_and_pool():
 
     ex = _built(widgets.kernel_playground, conv=my_conv, pool=my_pool)
     assert seen[:2] == [("conv", (1, 1, 128, 128), (1, 1, 3, 3), (1,), 1, 1), ("pool", (1, 1, 128, 128), 2, 2, False)]
-    np.testing.assert_allclose(ex.state["pooled"], F.avg_pool2d(T(ex.state["relu"])[None, None], 2)[0, 0].numpy())
+    np.testing.assert_allclose(ex.state.pooled, F.avg_pool2d(T(ex.state.relu)[None, None], 2)[0, 0].numpy())
     unpadded = widgets.kernel_playground(conv=lambda x, w, b, s, p: F.conv2d(T(x), T(w)).numpy())
     assert "returned shape (1, 1, 126, 126)" in unpadded.message.value
 
@@ -290,14 +227,14 @@ def test_receptive_field_explorer_highlights_the_region_torch_gradients_reach():
     assert ex.controls["layers"].value == "conv3 conv3" and len(calls) == 1
     ex.controls["row"].value, ex.controls["col"].value = 1, 3
     s = ex.state
-    n = s["sizes"][0]
+    n = s.sizes[0]
     x = torch.ones(1, 1, n, n, requires_grad=True)
     out = F.conv2d(F.conv2d(x, torch.ones(1, 1, 3, 3)), torch.ones(1, 1, 3, 3))
     assert out.shape[-1] == 5
     out[0, 0, 1, 3].backward()
     rows, cols = np.nonzero(x.grad[0, 0].numpy())
-    assert s["input_rows"] == (rows.min(), rows.max() + 1) and s["input_cols"] == (cols.min(), cols.max() + 1)
-    assert s["r"] == s["student"] == 5
+    assert s.input_rows == (rows.min(), rows.max() + 1) and s.input_cols == (cols.min(), cols.max() + 1)
+    assert s.r == s.student == 5
     ax, ax_in, ax_bar = ex.fig.axes
     (region,) = _images(ax_in)
     assert (region[..., 2] < 128).sum() == 25                           # the 5 x 5 orange block
@@ -313,17 +250,17 @@ def test_receptive_field_explorer_reads_typed_stacks_and_shows_the_students_valu
         return 1 + sum(k - 1 for _kind, k, _s in layers)
 
     ex = _built(widgets.receptive_field_explorer, receptive_field=forgets_strides)
-    assert ex.state["text"] == "conv3 pool2 conv3" and ex.state["r"] == 8 and ex.state["student"] == 6
+    assert ex.state.text == "conv3 pool2 conv3" and ex.state.r == 8 and ex.state.student == 6
     assert "the region is 8 pixels wide  ✗ differs" in _strings(ex.fig.axes[1])
     ex.controls["layers"].value = "conv3/2 x3"
-    assert ex.controls["stack"].value == "custom" and ex.state["r"] == 15
+    assert ex.controls["stack"].value == "custom" and ex.state.r == 15
     ex.raise_errors = False
     ex.controls["layers"].value = "conv3 dense4"
     assert "cannot read layer" in ex.message.value
     ex.controls["layers"].value = "conv7/2 x6"
     assert "too big to draw" in ex.message.value
     ex.controls["stack"].value = "VGG block"
-    assert ex.message.value == "" and ex.state["layers"] == [("conv", 3, 1), ("conv", 3, 1), ("pool", 2, 2)]
+    assert ex.message.value == "" and ex.state.layers == [("conv", 3, 1), ("conv", 3, 1), ("pool", 2, 2)]
 
 
 # ------------------------------------------------------------------------------ W3.5 YOLO grid
@@ -349,15 +286,15 @@ def test_yolo_grid_owner_cells_and_nms_match_brute_force():
         ex.controls["image"].value, ex.controls["S"].value = image, S
         ex.controls["score_threshold"].value, ex.controls["iou_threshold"].value = st, it
         s = ex.state
-        np.testing.assert_allclose(s["image"], images[image].transpose(1, 2, 0))
+        np.testing.assert_allclose(s.image, images[image].transpose(1, 2, 0))
         expected = []
-        for cls in np.unique(s["labels"]):
-            idx = np.flatnonzero(s["labels"] == cls)
-            expected += [idx[k] for k in _brute_nms(s["boxes"][idx], s["scores"][idx], st, it)]
-        assert sorted(s["kept"]) == sorted(expected)
+        for cls in np.unique(s.labels):
+            idx = np.flatnonzero(s.labels == cls)
+            expected += [idx[k] for k in _brute_nms(s.boxes[idx], s.scores[idx], st, it)]
+        assert sorted(s.kept) == sorted(expected)
         owners = {(min(int((b[1] + b[3]) / 2 / 64 * S), S - 1), min(int((b[0] + b[2]) / 2 / 64 * S), S - 1))
                   for b in boxes[image]}
-        assert {tuple(rc) for rc in np.argwhere(s["gt"]["target"][..., 4] == 1)} == owners
+        assert {tuple(rc) for rc in np.argwhere(s.gt["target"][..., 4] == 1)} == owners
         ax_g, ax_n = ex.fig.axes
         shaded = [p for p in ax_g.patches if p.get_alpha() and p.get_alpha() > 0]
         assert len(shaded) == len(owners)
@@ -380,16 +317,16 @@ def test_yolo_grid_explains_the_selected_candidate_with_the_students_iou():
     ex.controls["score_threshold"].value, ex.controls["iou_threshold"].value = 0.3, 0.3
     for k in range(24):
         ex.controls["candidate"].value = k
-        sel = ex.state["selected"]
+        sel = ex.state.selected
         if sel["why"].startswith("suppressed by box #"):
             break
     else:
         pytest.fail("no suppressed candidate among the 24")
     rival = int(sel["why"].split("#")[1].split(":")[0])
-    boxes = ex.state["boxes"]
-    assert rival in ex.state["kept"] and my_iou(boxes[k], boxes[rival]) >= 0.3
+    boxes = ex.state.boxes
+    assert rival in ex.state.kept and my_iou(boxes[k], boxes[rival]) >= 0.3
     assert any(t.startswith("    → suppressed by box #") for t in _strings(ex.fig.axes[1]))
-    gt = ex.state["gt"]
+    gt = ex.state.gt
     assert gt["iou"] == pytest.approx(max(my_iou(boxes[k], g) for g in gt["boxes"]))
 
 
@@ -400,10 +337,10 @@ def test_yolo_grid_shows_a_wrong_nms_at_work():
     ex = _built(widgets.yolo_grid, nms=no_score_filter)
     ex.controls["score_threshold"].value = 0.9
     s = ex.state
-    low = [k for k in s["kept"] if s["scores"][k] <= 0.9]                  # kept although below the threshold
+    low = [k for k in s.kept if s.scores[k] <= 0.9]                  # kept although below the threshold
     assert low
     ex.controls["candidate"].value = int(low[0])
-    assert "nms must drop it first" in ex.state["selected"]["why"]
+    assert "nms must drop it first" in ex.state.selected["why"]
     assert any("nms must drop it first" in t for t in _strings(ex.fig.axes[1]))
     bad = widgets.yolo_grid(nms=lambda boxes, scores, st, it: [len(boxes) + 3])
     assert "indices into the boxes it was given" in bad.message.value
@@ -421,10 +358,10 @@ def test_yolo_grid_decodes_a_detectors_predictions():
         owners = {}
         for b, lab in zip(boxes[image], labels[image]):             # one box per cell: the first listed wins
             owners.setdefault((int((b[1] + b[3]) / 2 / 16), int((b[0] + b[2]) / 2 / 16)), (b, lab))
-        assert len(s["boxes"]) == len(owners) and s["gt"] is None
+        assert len(s.boxes) == len(owners) and s.gt is None
         expected = np.array(sorted(b.tolist() for b, _ in owners.values()))
-        np.testing.assert_allclose(np.array(sorted(s["boxes"].tolist())), expected, atol=1e-9)
-        np.testing.assert_allclose(s["cell_scores"], grids[image][..., 4])
+        np.testing.assert_allclose(np.array(sorted(s.boxes.tolist())), expected, atol=1e-9)
+        np.testing.assert_allclose(s.cell_scores, grids[image][..., 4])
     assert [im.shape for im in _images(ex.fig.axes[0])] == [(64, 64, 4), (4, 4, 4)]     # photo, cell scores
     with pytest.raises(ValueError, match="predictions must be"):
         widgets.yolo_grid(predictions=(images[:, 0], grids))

@@ -11,40 +11,15 @@ from matplotlib.image import AxesImage
 
 from dlcourse.data import backprop_222, toy_2d
 from dlcourse.mlp import widgets
-from dlcourse.mlp.textlayer import TextLayer
-from dlcourse.widgetkit import figure_png
+from dlcourse.widgetkit import TextLayer, figure_png
+from dlcourse.widgetkit import text_strings as _strings
+from dlcourse.widgetkit.testing import built as _built
 
 KEY = backprop_222()["answer_key"]
 
 
-def _built(builder, **kwargs):
-    explorer = builder(**kwargs)
-    explorer.raise_errors = True
-    assert explorer.message.value == "", explorer.message.value
-    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    return explorer
-
-
 def _text_layers(ax) -> list[TextLayer]:
     return [a for a in ax.artists if isinstance(a, TextLayer)]
-
-
-def _strings(ax) -> list[str]:
-    return [s for layer in _text_layers(ax) for s in layer.strings()] + [t.get_text() for t in ax.texts]
-
-
-def test_module_exports_the_five_builders():
-    assert sorted(widgets.__all__) == sorted(["activation_explorer", "perceptron_explorer", "mlp_playground",
-                                              "backprop_stepper", "loss_slice"])
-
-
-def test_importing_the_package_is_cheap():
-    import subprocess
-    import sys
-    code = ("import sys, dlcourse.mlp; heavy = {'torch', 'matplotlib', 'ipywidgets', 'sklearn'} & set(sys.modules); "
-            "print(sorted(heavy))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
 
 
 def test_plot_helpers_draw_on_a_plain_axes():
@@ -77,17 +52,17 @@ def test_activation_explorer_shades_saturation_and_reports_the_largest_slope():
     ex.controls["z_max"].value = 8.0
     ex.controls["name"].value = "sigmoid"
     s = ex.state
-    assert s["max_abs_grad"] == pytest.approx(0.25) and s["argmax_z"] == pytest.approx(0.0)
-    assert [(lo, hi) for lo, hi, _ in s["regions"]] == [(-8.0, -4.0), (4.0, 8.0)]
+    assert s.max_abs_grad == pytest.approx(0.25) and s.argmax_z == pytest.approx(0.0)
+    assert [(lo, hi) for lo, hi, _ in s.regions] == [(-8.0, -4.0), (4.0, 8.0)]
     ax_g, ax_d = ex.fig.axes
     assert len(ax_g.lines) == 3 and len(ax_g.patches) == 2          # zero line, g, g'; two shaded spans
     assert any("max |g′(z)| = 0.25 " in t for t in _strings(ax_g))
     assert len(ax_d.lines) == 4                                     # one bound per function
-    np.testing.assert_allclose(s["depth_bound"]["sigmoid"], 0.25 ** np.arange(1, 11))
+    np.testing.assert_allclose(s.depth_bound["sigmoid"], 0.25 ** np.arange(1, 11))
     before = ex.image.value
     ex.controls["name"].value = "relu"
-    assert [(lo, hi, label.startswith("dead")) for lo, hi, label in ex.state["regions"]] == [(-8.0, 0.0, True)]
-    assert ex.state["max_abs_grad"] == 1.0 and len(ax_g.patches) == 1  # the old spans are gone
+    assert [(lo, hi, label.startswith("dead")) for lo, hi, label in ex.state.regions] == [(-8.0, 0.0, True)]
+    assert ex.state.max_abs_grad == 1.0 and len(ax_g.patches) == 1  # the old spans are gone
     assert ex.image.value != before
 
 
@@ -100,8 +75,8 @@ def test_activation_explorer_shows_the_students_functions():
 
     ex = _built(widgets.activation_explorer, functions={"softplus": (my_softplus, lambda z: 1 / (1 + np.exp(-z)))})
     assert calls and ex.controls["name"].options == ("softplus",)
-    np.testing.assert_allclose(ex.state["g"], np.log1p(np.exp(ex.state["z"])))
-    assert ex.state["regions"] and ex.state["regions"][0][0] == -ex.state["z_max"]   # flat on the left
+    np.testing.assert_allclose(ex.state.g, np.log1p(np.exp(ex.state.z)))
+    assert ex.state.regions and ex.state.regions[0][0] == -ex.state.z_max   # flat on the left
     broken = widgets.activation_explorer({"bad": (lambda z: z.sum(), lambda z: z)})
     assert "elementwise" in broken.message.value
 
@@ -114,13 +89,13 @@ def test_perceptron_sliders_set_the_line_bce_and_accuracy():
     s = ex.state
     z = X @ np.array([2.0, 1.0]) + 0.5
     p = 1 / (1 + np.exp(-z))
-    assert s["bce"] == pytest.approx(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), rel=1e-10)
-    assert s["accuracy"] == pytest.approx(np.mean((z >= 0) == y))
+    assert s.bce == pytest.approx(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), rel=1e-10)
+    assert s.accuracy == pytest.approx(np.mean((z >= 0) == y))
     ax = ex.fig.axes[0]
     assert len(ax.images) == 1 and len(ax.lines) == 1               # heat map and the decision line
     x_line, y_line = ax.lines[0].get_data()
     np.testing.assert_allclose(2.0 * x_line + 1.0 * y_line + 0.5, 0, atol=1e-9)
-    assert any(f"BCE = {s['bce']:.3f}" in t for t in _strings(ax))
+    assert any(f"BCE = {s.bce:.3f}" in t for t in _strings(ax))
 
 
 def test_perceptron_epoch_button_runs_the_rule_and_moves_the_sliders():
@@ -130,87 +105,87 @@ def test_perceptron_epoch_button_runs_the_rule_and_moves_the_sliders():
         ex.buttons["Perceptron epoch"].click()
     s = ex.state
     assert [ex.controls[k].value for k in ("w1", "w2", "w0")] != start
-    np.testing.assert_allclose(s["w"], [ex.controls["w1"].value, ex.controls["w2"].value])
-    assert len(s["history"]) == 5 and s["history"][-1] == 0 and s["accuracy"] == 1.0    # separable: converged
+    np.testing.assert_allclose(s.w, [ex.controls["w1"].value, ex.controls["w2"].value])
+    assert len(s.history) == 5 and s.history[-1] == 0 and s.accuracy == 1.0    # separable: converged
     assert len(ex.fig.axes[1].patches) == 5                          # one bar per epoch
     ex.controls["data"].value = "xor"
     for _ in range(5):
         ex.buttons["Perceptron epoch"].click()
-    assert min(ex.state["history"]) > 0 and ex.state["accuracy"] < 0.9
+    assert min(ex.state.history) > 0 and ex.state.accuracy < 0.9
     for _ in range(20):                                              # the weights never leave the sliders
         ex.buttons["Perceptron epoch"].click()
     assert max(abs(ex.controls[k].value) for k in ("w1", "w2", "w0")) <= 6.0
     ex.buttons["Reset"].click()
-    assert ex.state["history"] == [] and ex.controls["w1"].value == 0.5
+    assert ex.state.history == [] and ex.controls["w1"].value == 0.5
 
 
 # ------------------------------------------------------------------------------ W2.3
 def test_playground_trains_on_click_and_resets_on_architecture_change():
     ex = _built(widgets.mlp_playground)
     s0 = ex.state
-    assert s0["epochs"] == 0 and s0["losses"] == []
+    assert s0.epochs == 0 and s0.losses == []
     ex.controls["lr"].value = 1.0
-    assert ex.state["epochs"] == 0 and ex.state["loss"] == pytest.approx(s0["loss"])   # η alone: same model
+    assert ex.state.epochs == 0 and ex.state.loss == pytest.approx(s0.loss)   # η alone: same model
     before = ex.image.value
     ex.buttons["Train 50 epochs"].click()
     ex.buttons["Train 50 epochs"].click()
     s = ex.state
-    assert s["epochs"] == 100 and len(s["losses"]) == 100
-    assert s["losses"][-1] < s["losses"][0] and s["loss"] < s0["loss"]
-    assert s["accuracy"] > 0.9 and 0 < s["train_seconds"] < 5
+    assert s.epochs == 100 and len(s.losses) == 100
+    assert s.losses[-1] < s.losses[0] and s.loss < s0.loss
+    assert s.accuracy > 0.9 and 0 < s.train_seconds < 5
     assert ex.image.value != before
     ax_map, ax_loss = ex.fig.axes
     assert len(ax_map.images) == 1 and len(ax_loss.lines) == 1
     assert len(ax_loss.lines[0].get_xdata()) == 100
-    assert any(f"{s['accuracy']:.1%}" in t for t in _strings(ax_map))
+    assert any(f"{s.accuracy:.1%}" in t for t in _strings(ax_map))
     ex.controls["hidden"].value = 4                                  # new architecture: a fresh model
-    assert ex.state["epochs"] == 0 and ex.state["n_params"] == 2 * 4 + 4 + 4 + 1
+    assert ex.state.epochs == 0 and ex.state.n_params == 2 * 4 + 4 + 4 + 1
     ex.controls["layers"].value = 2
-    assert ex.state["n_params"] == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1
+    assert ex.state.n_params == 2 * 4 + 4 + 4 * 4 + 4 + 4 + 1
 
 
 def test_playground_reset_draws_new_initial_weights():
     ex = _built(widgets.mlp_playground)
-    first = ex.state["grid_proba"].copy()
+    first = ex.state.grid_proba.copy()
     ex.buttons["Reset"].click()
-    assert ex.state["epochs"] == 0 and not np.allclose(ex.state["grid_proba"], first)
+    assert ex.state.epochs == 0 and not np.allclose(ex.state.grid_proba, first)
 
 
 # ------------------------------------------------------------------------------ W2.4
 def test_stepper_forward_backward_update_reproduce_the_answer_key():
     ex = _built(widgets.backprop_stepper)
-    assert ex.state["stage"] == "start" and ex.state["J"] is None
+    assert ex.state.stage == "start" and ex.state.J is None
     ex.buttons["Forward"].click()
     s = ex.state
-    assert s["stage"] == "forward" and s["grads"] is None
+    assert s.stage == "forward" and s.grads is None
     for k in ("net_h", "h", "net_o", "yhat"):
-        np.testing.assert_allclose(s["values"][k], KEY[k], atol=5e-10)
-    assert s["J"] == pytest.approx(KEY["J"], abs=5e-10)
+        np.testing.assert_allclose(s.values[k], KEY[k], atol=5e-10)
+    assert s.J == pytest.approx(KEY["J"], abs=5e-10)
     ax = ex.fig.axes[0]
     assert any("0.593270" in t for t in _strings(ax)) and not any(t.startswith("∂J/∂") for t in _strings(ax))
     ex.buttons["Backward"].click()
     s = ex.state
-    assert s["stage"] == "backward"
+    assert s.stage == "backward"
     for k, v in KEY["grads"].items():
-        assert s["grads"][k] == pytest.approx(v, abs=5e-10), k
+        assert s.grads[k] == pytest.approx(v, abs=5e-10), k
     assert f"∂J/∂w5 = {KEY['grads']['w5']:.6f}" in _strings(ax)
     ex.buttons["Update"].click()
     s = ex.state
     for k, v in KEY["new_weights"].items():
-        assert s["new_weights"][k] == pytest.approx(v, abs=5e-10), k
+        assert s.new_weights[k] == pytest.approx(v, abs=5e-10), k
     assert f"→ {KEY['new_weights']['w5']:.6f}" in _strings(ax)
     ex.buttons["Forward"].click()                                    # next iteration: updated weights, lower J
     s = ex.state
-    assert s["iteration"] == 1 and s["weights"]["w5"] == pytest.approx(KEY["new_weights"]["w5"], abs=5e-10)
-    assert s["J"] < KEY["J"] and len(s["history"]) == 2
+    assert s.iteration == 1 and s.weights["w5"] == pytest.approx(KEY["new_weights"]["w5"], abs=5e-10)
+    assert s.J < KEY["J"] and len(s.history) == 2
     ex.buttons["Reset"].click()
-    assert ex.state["stage"] == "start" and ex.state["weights"] == backprop_222()["weights"]
+    assert ex.state.stage == "start" and ex.state.weights == backprop_222()["weights"]
 
 
 def test_stepper_diagram_annotates_every_weight_and_neuron():
     ex = _built(widgets.backprop_stepper)
     ex.buttons["Update"].click()                                     # runs Forward and Backward first
-    assert ex.state["stage"] == "update"
+    assert ex.state.stage == "update"
     ax = ex.fig.axes[0]
     strings = _strings(ax)
     for name in ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"):
@@ -244,15 +219,15 @@ def test_diagram_wires_each_weight_as_in_the_lecture():
 def test_stepper_checks_a_typed_gradient():
     ex = _built(widgets.backprop_stepper)
     ex.controls["answer"].value = 0.0822
-    assert ex.state["answer_ok"] is None                              # no Backward yet
+    assert ex.state.answer_ok is None                              # no Backward yet
     ex.buttons["Backward"].click()
-    assert ex.state["answer_ok"] is True and "✓" in ex.state["answer_message"]
+    assert ex.state.answer_ok is True and "✓" in ex.state.answer_message
     ex.controls["answer"].value = -0.082167
-    assert ex.state["answer_ok"] is False and "sign" in ex.state["answer_message"]
+    assert ex.state.answer_ok is False and "sign" in ex.state.answer_message
     ex.controls["answer"].value = 0.08                                  # 2.6 % off: not accepted
-    assert ex.state["answer_ok"] is False and "close" in ex.state["answer_message"]
+    assert ex.state.answer_ok is False and "close" in ex.state.answer_message
     ex.controls["answer"].value = 0.5
-    assert ex.state["answer_ok"] is False and "✗" in ex.state["answer_message"]
+    assert ex.state.answer_ok is False and "✗" in ex.state.answer_message
 
 
 def test_stepper_runs_the_students_functions():
@@ -276,9 +251,9 @@ def test_stepper_runs_the_students_functions():
     ex = _built(widgets.backprop_stepper, forward=my_forward, backward=wrong_backward)
     ex.buttons["Backward"].click()
     assert seen == ["forward", "backward"]
-    np.testing.assert_allclose(ex.state["values"]["yhat"], KEY["yhat"], atol=5e-10)
+    np.testing.assert_allclose(ex.state.values["yhat"], KEY["yhat"], atol=5e-10)
     ex.controls["answer"].value = KEY["grads"]["w5"]
-    assert ex.state["answer_ok"] is False                             # judged against YOUR backward's 0.0
+    assert ex.state.answer_ok is False                             # judged against YOUR backward's 0.0
 
 
 # ------------------------------------------------------------------------------ W2.5
@@ -286,10 +261,10 @@ def test_loss_slice_tangent_has_the_backprop_slope():
     ex = _built(widgets.loss_slice)
     ex.controls["value"].value = 0.40
     s = ex.state
-    assert s["J"] == pytest.approx(KEY["J"], abs=5e-10)
-    assert s["slope"] == pytest.approx(KEY["grads"]["w5"], abs=5e-10)
-    assert s["fd_slope"] == pytest.approx(KEY["grads"]["w5"], abs=1e-8)
-    tx, ty = s["tangent"]
+    assert s.J == pytest.approx(KEY["J"], abs=5e-10)
+    assert s.slope == pytest.approx(KEY["grads"]["w5"], abs=5e-10)
+    assert s.fd_slope == pytest.approx(KEY["grads"]["w5"], abs=1e-8)
+    tx, ty = s.tangent
     assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(KEY["grads"]["w5"], abs=5e-10)
     ax = ex.fig.axes[0]
     assert len(ax.lines) == 4                                        # J(w5), tangent, point, the lecture's w5
@@ -297,12 +272,12 @@ def test_loss_slice_tangent_has_the_backprop_slope():
     assert any(f"{KEY['grads']['w5']:.6f}" in t for t in _strings(ax))
     before = ex.image.value
     ex.controls["value"].value = -1.5
-    assert ex.state["slope"] == pytest.approx(ex.state["fd_slope"], abs=1e-8)
-    assert ex.state["J"] < KEY["J"] and ex.image.value != before
+    assert ex.state.slope == pytest.approx(ex.state.fd_slope, abs=1e-8)
+    assert ex.state.J < KEY["J"] and ex.image.value != before
     assert len(ax.lines) == 4
 
 
 def test_loss_slice_over_another_weight():
     ex = _built(widgets.loss_slice, weight="b1", lo=-1.0, hi=1.0)
     ex.controls["value"].value = 0.35
-    assert ex.state["slope"] == pytest.approx(KEY["grads"]["b1"], abs=5e-10)
+    assert ex.state.slope == pytest.approx(KEY["grads"]["b1"], abs=5e-10)

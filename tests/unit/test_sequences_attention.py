@@ -444,51 +444,41 @@ def test_bleu_matches_brute_force_on_random_sentences():
 
 # ---------------------------------------------------------------- widgets
 
-from dlcourse.mlp.textlayer import TextLayer                     # noqa: E402
 from dlcourse.sequences import widgets as AW                    # noqa: E402
-
-
-def _strings(ax) -> list[str]:
-    return [s for a in ax.artists if isinstance(a, TextLayer) for s in a.strings()]
-
-
-def _built(explorer):
-    explorer.raise_errors = True
-    assert explorer.message.value == "", explorer.message.value
-    assert explorer.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    return explorer
+from dlcourse.widgetkit import text_strings as _strings          # noqa: E402
+from dlcourse.widgetkit.testing import built as _built           # noqa: E402
 
 
 def test_attention_calculator_worked_example_and_temperature():
     ex = _built(AW.attention_calculator())
     st = ex.state
-    np.testing.assert_array_equal(st["scores"], [15, 60, 15, 35])
-    np.testing.assert_allclose(st["context"], [5, 0, 1], atol=1e-9)
-    np.testing.assert_allclose(st["concat"], [5, 0, 1, 10, 5, 10], atol=1e-9)
+    np.testing.assert_array_equal(st.scores, [15, 60, 15, 35])
+    np.testing.assert_allclose(st.context, [5, 0, 1], atol=1e-9)
+    np.testing.assert_allclose(st.concat, [5, 0, 1, 10, 5, 10], atol=1e-9)
     ax_s, ax_w, ax_t = ex.fig.axes
-    assert [p.get_height() for p in ax_w.patches] == pytest.approx(st["weights"].tolist())
+    assert [p.get_height() for p in ax_w.patches] == pytest.approx(st.weights.tolist())
     assert [p.get_height() for p in ax_s.patches] == [15, 60, 15, 35]
     assert any("[5, 6.94e-11, 1]" in s for s in _strings(ax_t))
     ex.controls["temperature"].value = 100.0
     s = np.array([15, 60, 15, 35]) / 100
-    np.testing.assert_allclose(ex.state["weights"], np.exp(s) / np.exp(s).sum(), rtol=1e-9)
-    assert ex.state["weights"].max() < 0.5
+    np.testing.assert_allclose(ex.state.weights, np.exp(s) / np.exp(s).sum(), rtol=1e-9)
+    assert ex.state.weights.max() < 0.5
     ex.controls["score"].value = "general_I"
-    np.testing.assert_array_equal(ex.state["scores"], [15, 60, 15, 35])
+    np.testing.assert_array_equal(ex.state.scores, [15, 60, 15, 35])
     ex.controls["score"].value = "general_W"
     W_a = AW._random_weights(3, 3)["W_a"]
     h, Hs = _example()
-    np.testing.assert_allclose(ex.state["scores"], _loops(h, Hs, W_a=W_a)["general"], rtol=1e-12)
+    np.testing.assert_allclose(ex.state.scores, _loops(h, Hs, W_a=W_a)["general"], rtol=1e-12)
     ex.controls["score"].value = "additive"
     w = AW._random_weights(3, 3)
-    np.testing.assert_allclose(ex.state["scores"], _loops(h, Hs, W_1=w["W_1"], W_2=w["W_2"], v=w["v_a"])["additive"],
+    np.testing.assert_allclose(ex.state.scores, _loops(h, Hs, W_1=w["W_1"], W_2=w["W_2"], v=w["v_a"])["additive"],
                                rtol=1e-12)
     # edited vectors, different sizes: the dot score reports the mismatch in the figure
     ex.controls["dec_h"].value = "1 2"
     ex.controls["enc_h"].value = "1 0 0; 0 1 0"
-    assert ex.controls["score"].value == "additive" and ex.state["scores"].shape == (2,)
+    assert ex.controls["score"].value == "additive" and ex.state.scores.shape == (2,)
     ex.controls["score"].value = "dot"
-    assert ex.state["error"] and any("dot score" in s for s in _strings(ex.fig.axes[2]))
+    assert ex.state.error and any("dot score" in s for s in _strings(ex.fig.axes[2]))
     ex.fig.savefig("/tmp/w05_attention_calculator.png")
 
 
@@ -503,7 +493,7 @@ def test_attention_calculator_uses_the_students_functions():
         return np.exp(scores - scores.max())
 
     ex = _built(AW.attention_calculator(scores={"dot": student_dot}, weights=wrong_softmax))
-    assert calls and ex.state["weight_sum"] > 1                      # the wrong sum is what the figure shows
+    assert calls and ex.state.weight_sum > 1                      # the wrong sum is what the figure shows
     assert any("sum = " in s for s in _strings(ex.fig.axes[1]))
 
     def stub(h, Hs):
@@ -517,18 +507,18 @@ def test_attention_heatmap(trained):
     ex = _built(AW.attention_heatmap(model))
     text = AW.DEFAULT_DATE_EXAMPLES[0]
     out, alpha = S2S.attention_map(model, text)
-    assert ex.state["output"] == out
-    np.testing.assert_allclose(ex.state["alpha"], alpha)
+    assert ex.state.output == out
+    np.testing.assert_allclose(ex.state.alpha, alpha)
     ax = ex.fig.axes[0]
     assert ax.images[0].get_array().shape == (len(out), len(text))
     assert any(text in s for s in _strings(ax))
     ex.controls["example"].value = AW.DEFAULT_DATE_EXAMPLES[1]         # the dropdown fills the text box
     assert ex.controls["text"].value == AW.DEFAULT_DATE_EXAMPLES[1]
-    assert ex.state["alpha"].shape[1] == len(AW.DEFAULT_DATE_EXAMPLES[1])
+    assert ex.state.alpha.shape[1] == len(AW.DEFAULT_DATE_EXAMPLES[1])
     ex.controls["text"].value = "  5 MAY   2001 "
-    assert ex.state["text"] == "5 may 2001" and ex.state["output"] == S2S.translate(model, ["5 may 2001"])[0]
+    assert ex.state.text == "5 may 2001" and ex.state.output == S2S.translate(model, ["5 may 2001"])[0]
     ex.controls["text"].value = "5 mai 2001!"
-    assert ex.state["error"] and "'!'" in ex.state["error"]
+    assert ex.state.error and "'!'" in ex.state.error
     ex.controls["text"].value = "12 march 2024"
     ex.fig.savefig("/tmp/w05_attention_heatmap.png")
 

@@ -1,38 +1,32 @@
 """Week 01 figures: pure ``(data..., ax) -> Axes`` helpers, no state, no ipywidgets.
 
 Every colour comes from :mod:`dlcourse.plotting` (Okabe-Ito): class -1 / 0 is blue, class
-+1 / 1 is orange, decision scores run blue -> white -> orange (``REGION_CMAP``).
++1 / 1 is orange, decision scores run blue -> white -> orange (``REGION_CMAP``). The text
+table and the static layers are the view kit's (:mod:`dlcourse.widgetkit`), re-exported here
+because the week's notebooks import ``plot_text_table`` from this module.
 """
 
 from __future__ import annotations
 
-import functools
-import string
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.transforms import Bbox, IdentityTransform, ScaledTranslation
+from matplotlib.transforms import ScaledTranslation
 
 from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
+from ..plotting import make_grid as _make_grid
+from ..widgetkit import StaticLayer, TableArtist, add_text_table, freeze_static, pinned_legend, plot_text_table
 from .haar import haar_rectangles
 
 __all__ = ["make_grid", "class_handles", "class_legend", "style_handles", "pinned_legend", "plot_weighted_points",
            "plot_stump", "plot_decision_regions", "plot_text_table", "add_text_table", "TableArtist",
            "StaticLayer", "freeze_static", "weights_table_cells", "plot_weights_table", "plot_haar_feature",
            "plot_class_histograms", "plot_staged_errors", "plot_1d_fit"]
-
-# Behind highlighted table cells: the palette's yellow, 60 % washed out towards white.
-HIGHLIGHT = tuple(1 - 0.4 * (1 - c) for c in mcolors.to_rgb(PALETTE["yellow"]))
 
 
 def _class_index(y: np.ndarray) -> np.ndarray:
@@ -62,26 +56,10 @@ def style_handles(styles: Mapping[str, dict]) -> list[Line2D]:
     return [Line2D([], [], label=label, **{"lw": 1.5, **style}) for label, style in styles.items()]
 
 
-def pinned_legend(ax: Axes, handles: Sequence[Artist], loc: str = "upper right", **kwargs) -> Legend:
-    """A legend placed in ``ax`` at ``loc`` but owned by its figure, so it survives
-    :func:`dlcourse.widgetkit.clear_artists`: a widget layout draws it once (from
-    :func:`class_handles` / :func:`style_handles`) instead of on every redraw."""
-    kwargs = {"fontsize": 8, "borderaxespad": 0.3, **kwargs}
-    return ax.get_figure().legend(handles=list(handles), loc=loc, bbox_to_anchor=(0, 0, 1, 1),
-                                  bbox_transform=ax.transAxes, **kwargs)
-
-
 def make_grid(X: np.ndarray, n: int = 80, pad: float = 0.5) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """A regular n x n grid over the bounding box of X (N, 2), padded by ``pad``.
-
-    Returns ``grid`` of shape (n*n, 2), row-major from the bottom-left (x varies fastest,
-    as ``imshow(origin="lower")`` expects), and ``extent = (xmin, xmax, ymin, ymax)``.
-    """
-    lo, hi = np.min(X, axis=0) - pad, np.max(X, axis=0) + pad               # (2,), (2,)
-    xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)     # (n,), (n,)
-    gx, gy = np.meshgrid(xs, ys)                                            # (n, n) each
-    grid = np.column_stack([gx.ravel(), gy.ravel()])                        # (n*n, 2)
-    return grid, (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
+    """:func:`dlcourse.plotting.make_grid` with this week's default n = 80: an n x n grid (n*n, 2)
+    over X (N, 2) padded by ``pad``, and ``extent = (xmin, xmax, ymin, ymax)``."""
+    return _make_grid(X, n, pad)
 
 
 def plot_weighted_points(ax: Axes, X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
@@ -145,199 +123,6 @@ def plot_decision_regions(ax: Axes, grid_scores: np.ndarray, extent: Sequence[fl
               vmin=-vmax, vmax=vmax, aspect="auto", interpolation="nearest", alpha=alpha, zorder=0)
     ax.grid(False)
     return ax
-
-
-_GLYPHS = string.digits + string.ascii_letters + string.punctuation + " −·×→÷ΣΔαγεν₀₁₂₃₄₅₆₇₈₉"
-
-
-@functools.lru_cache(maxsize=8)
-def _glyph_atlas(size_px: int, bold: bool) -> tuple[dict[str, tuple[np.ndarray, float]], int, int]:
-    """Every character of ``_GLYPHS`` drawn once by Agg at ``size_px`` pixels.
-
-    Returns ``glyphs`` (char -> (coverage (h, cw) in [0, 1], advance in px)), and the pen
-    origin inside each cell: column ``ox`` and baseline row ``base``.
-    """
-    ox, cw, h = size_px, 3 * size_px, 3 * size_px
-    base = 2 * size_px                                                     # baseline row from the top
-    fig = Figure(figsize=(len(_GLYPHS) * cw / 72, h / 72), dpi=72)
-    fig.patch.set_alpha(0)
-    weight = "bold" if bold else "normal"
-    for k, ch in enumerate(_GLYPHS):
-        fig.text(k * cw + ox, h - base, ch, fontsize=size_px, weight=weight, va="baseline",
-                 transform=IdentityTransform())
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    alpha = np.asarray(canvas.buffer_rgba())[:, :, 3] / 255.0             # (h, len * cw)
-    font = get_font(findfont(FontProperties(weight=weight)))
-    font.set_size(size_px, 72)
-    glyphs = {ch: (alpha[:, k * cw:(k + 1) * cw], font.load_char(ord(ch)).linearHoriAdvance / 65536)
-              for k, ch in enumerate(_GLYPHS)}
-    return glyphs, ox, base
-
-
-@functools.lru_cache(maxsize=2048)
-def _text_bitmap(text: str, size_px: int, bold: bool) -> tuple[np.ndarray, float]:
-    """Coverage of ``text`` (3*size_px, w) float32, pen starting at column size_px with the
-    baseline at row 2*size_px (as in :func:`_glyph_atlas`), and the text's advance width."""
-    glyphs, ox, _ = _glyph_atlas(size_px, bold)
-    advances = [glyphs.get(ch, glyphs["?"])[1] for ch in text]
-    ink = np.zeros((3 * size_px, int(sum(advances)) + 4 * size_px), np.float32)
-    x = float(ox)
-    for ch, advance in zip(text, advances):
-        cov = glyphs.get(ch, glyphs["?"])[0]
-        c0 = int(round(x)) - ox
-        np.maximum(ink[:, c0:c0 + cov.shape[1]], cov, out=ink[:, c0:c0 + cov.shape[1]])
-        x += advance
-    return ink, float(sum(advances))
-
-
-def _stamp(ink: np.ndarray, text: str, x: float, y: int, size_px: int, bold: bool) -> None:
-    """Write ``text`` into the coverage array ``ink`` (H, W): pen at column x, baseline row y."""
-    cov, _ = _text_bitmap(text, size_px, bold)
-    r0, c0 = y - 2 * size_px, int(round(x)) - size_px
-    rs = slice(max(r0, 0), min(r0 + cov.shape[0], ink.shape[0]))
-    cs = slice(max(c0, 0), min(c0 + cov.shape[1], ink.shape[1]))
-    if rs.start < rs.stop and cs.start < cs.stop:
-        np.maximum(ink[rs, cs], cov[rs.start - r0:rs.stop - r0, cs.start - c0:cs.stop - c0], out=ink[rs, cs])
-
-
-def _table_rgba(rows: list[list[str]], marked: set, bold: set, shape: tuple[int, int], size_px: int) -> np.ndarray:
-    """The table ``rows`` (header first) as an RGBA image of ``shape`` (H, W), uint8."""
-    is_bold = lambda i, j: i == 0 or (i - 1, j) in bold
-    widths = np.array([[_text_bitmap(t, size_px, is_bold(i, j))[1] for j, t in enumerate(r)]
-                       for i, r in enumerate(rows)])                        # (R, C) text widths in px
-    col_w = widths.max(axis=0) + size_px                                    # (C,)
-    cols = np.round(np.r_[0, np.cumsum(col_w)] * (shape[1] - 1) / col_w.sum()).astype(int)
-    lines = np.round(np.linspace(0, shape[0] - 1, len(rows) + 1)).astype(int)
-    ink = np.zeros(shape, np.float32)                                       # (H, W) text coverage
-    for i, row in enumerate(rows):
-        y = (lines[i] + lines[i + 1]) // 2 + int(0.36 * size_px)            # baseline: digits centred
-        for j, text in enumerate(row):
-            _stamp(ink, text, (cols[j] + cols[j + 1] - widths[i, j]) / 2, y, size_px, is_bold(i, j))
-    paper = np.full((*shape, 3), 255.0, np.float32)                         # (H, W, 3)
-    for i, j in marked:
-        paper[lines[i + 1]:lines[i + 2], cols[j]:cols[j + 1]] = np.multiply(HIGHLIGHT, 255)
-    paper *= 1 - ink[:, :, None]                                            # black text
-    paper[lines], paper[:, cols] = 180, 180                                 # grey rules
-    paper[lines[1]] = 80
-    out = np.full((*shape, 4), 255, np.uint8)
-    out[:, :, :3] = paper
-    return out
-
-
-class TableArtist(Artist):
-    """A text table drawn as one bitmap filling ``rect`` (x, y, w, h in its transform's units).
-
-    Matplotlib lays out every ``Text`` separately (~0.5 ms each); a 100-cell table would
-    cost ~50 ms per redraw, so the cells are stamped from cached glyph bitmaps instead
-    (crisp at any dpi). ``cells`` / ``col_labels`` / ``highlight`` / ``bold`` stay readable
-    for tests. Use it through :func:`plot_text_table` (an Axes) or :func:`add_text_table` (a Figure).
-    """
-
-    def __init__(self, cells: list[list[str]], col_labels: list[str], highlight: set, bold: set,
-                 fontsize: float, rect: tuple[float, float, float, float] = (0, 0, 1, 1)):
-        super().__init__()
-        self.cells, self.col_labels, self.highlight, self.bold = cells, col_labels, highlight, bold
-        self.fontsize, self.rect = fontsize, rect
-
-    def get_window_extent(self, renderer=None) -> Bbox:
-        return Bbox.from_bounds(*self.rect).transformed(self.get_transform())
-
-    def draw(self, renderer) -> None:
-        if not self.get_visible():
-            return
-        x0, y0, x1, y1 = np.round(self.get_window_extent().extents).astype(int)
-        size_px = max(6, int(round(self.fontsize * renderer.dpi / 72)))
-        rgba = _table_rgba([self.col_labels, *self.cells], self.highlight, self.bold, (y1 - y0, x1 - x0), size_px)
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, x0, y0, rgba[::-1])                          # rows bottom-up
-        gc.restore()
-
-
-class StaticLayer(Artist):
-    """Artists that look the same in every frame, drawn once into a cached bitmap and pasted.
-
-    Text is what matplotlib draws slowest (every glyph is rasterised on every draw), and a
-    widget's fixed tick labels, axis labels and legends never change. The ``artists`` given
-    are taken out of the normal draw (``set_animated(True)``: Figure and Axes skip them) and
-    drawn here into a transparent RGBA bitmap, cached per canvas size and dpi; ``invalidate``
-    forces a fresh one. ``backgrounds`` are (Axes, facecolor) pairs: the Axes' own patch is
-    made transparent and the colour drawn here instead. Set up by :func:`freeze_static`.
-    """
-
-    def __init__(self, artists: Sequence[Artist], backgrounds: Sequence[tuple[Axes, str]] = (), zorder: float = 0):
-        super().__init__()
-        self.set_zorder(zorder)
-        self.frozen = list(artists)
-        self.backgrounds = [Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=color, edgecolor="none")
-                            for ax, color in backgrounds]
-        for ax, _ in backgrounds:
-            ax.patch.set_facecolor("none")
-        for artist in self.frozen:
-            artist.set_animated(True)
-        self._key, self._rgba = None, None
-
-    def invalidate(self) -> None:
-        self._key = None
-        self.stale = True
-
-    def draw(self, renderer) -> None:
-        if not self.get_visible():
-            return
-        key = (renderer.width, renderer.height, renderer.dpi)
-        if key != self._key:
-            offscreen = RendererAgg(renderer.width, renderer.height, renderer.dpi)      # transparent
-            for artist in [*self.backgrounds, *self.frozen]:
-                artist.draw(offscreen)
-            self._rgba = np.asarray(offscreen.buffer_rgba())[::-1].copy()          # (H, W, 4), rows bottom-up
-            self._key = key
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, 0, 0, self._rgba)
-        gc.restore()
-
-
-def freeze_static(fig: Figure, static_axis: Sequence[Axis] = ()) -> tuple[StaticLayer, StaticLayer]:
-    """Draw what never changes in a widget figure from two cached bitmaps (see :class:`StaticLayer`).
-
-    Below every Axes: their backgrounds and the ``static_axis`` objects (ticks, tick labels,
-    grid lines, axis label) - only those whose limits and ticks are fixed in the layout.
-    Above them: every figure legend (:func:`pinned_legend`) and figure text (fixed labels
-    the layout placed with ``fig.text``). Call it last in a layout.
-    """
-    backgrounds = [(ax, ax.patch.get_facecolor()) for ax in fig.axes if ax.axison and ax.get_frame_on()]
-    below = StaticLayer(static_axis, backgrounds, zorder=-100)
-    above = StaticLayer([*fig.legends, *fig.texts], zorder=100)
-    fig.add_artist(below)
-    fig.add_artist(above)
-    return below, above
-
-
-def plot_text_table(ax: Axes, cells: Sequence[Sequence[str]], col_labels: Sequence[str],
-                    highlight: set[tuple[int, int]] = frozenset(), bold: set[tuple[int, int]] = frozenset(),
-                    fontsize: float = 9, rect: tuple[float, float, float, float] = (0, 0, 1, 1)) -> Axes:
-    """A table of strings filling ``rect`` (left, bottom, width, height in axes fractions;
-    default all of ``ax``); ``highlight`` / ``bold`` hold (row, col) data cells.
-
-    Row 0 is the first data row (the bold header is separate). Highlighted cells get a pale
-    yellow background. The table is a :class:`TableArtist` (``ax.artists[-1]``).
-    """
-    ax.set_axis_off()
-    table = TableArtist([list(map(str, r)) for r in cells], list(col_labels), set(highlight), set(bold),
-                        fontsize, rect)
-    table.set_transform(ax.transAxes)
-    ax.add_artist(table)
-    return ax
-
-
-def add_text_table(fig: Figure, rect: tuple[float, float, float, float], cells: Sequence[Sequence[str]],
-                   col_labels: Sequence[str], highlight: set[tuple[int, int]] = frozenset(),
-                   bold: set[tuple[int, int]] = frozenset(), fontsize: float = 9) -> TableArtist:
-    """:func:`plot_text_table` without an Axes (creating one costs ~5 ms per redraw):
-    the table fills ``rect`` = (left, bottom, width, height) in figure fractions."""
-    table = TableArtist([list(map(str, r)) for r in cells], list(col_labels), set(highlight), set(bold),
-                        fontsize, rect)
-    fig.add_artist(table)
-    return table
 
 
 def weights_table_cells(D_history: np.ndarray, wrong: np.ndarray | None = None, decimals: int = 3,

@@ -15,6 +15,12 @@ ipywidgets), with one builder per lecture widget, each taking the student's func
 ``yolo_grid(iou, nms, predictions=None)``. The X/O images and the shapes detection set live
 in :mod:`dlcourse.data.shapes`, the photos in :mod:`dlcourse.data.images`. Importing this
 package loads NumPy only.
+
+Shape letters (CONTRIBUTING.md) with this week's exceptions, kept because the lecture uses
+them: the conv-arithmetic formula and widget speak the lecture's ``W1, F, S, P, K, D1`` (input
+width, filter size, **S = stride**, padding, **K = number of filters**, input depth = C_in); in
+YOLO, **S = grid cells per side**, C = classes and B = boxes per cell, as in the YOLO paper.
+Code outside those two uses ``stride``, ``C_in`` / ``C_out`` and ``F``.
 """
 
 __all__: list[str] = []

@@ -5,31 +5,24 @@ Graded in the Week 03 notebooks, hence the private names. Boxes are corner forma
 [i, i+1)), so width = x2 - x1 with no "+1 pixel" convention (as torchvision, unlike the old
 PASCAL VOC code). The YOLO target has one box per cell (B = 1): channels
 [x, y, w, h, objectness, one-hot class (C)], the centre (x, y) as offsets inside its cell in
-[0, 1) and (w, h) in units of the cell size, so they may exceed 1 (the lecture's b_x, b_y, b_w,
-b_h; the YOLO v1 paper divides w, h by the image size instead). NMS follows the lecture: a box
+[0, 1) and (w, h) in units of the cell size, so they may exceed 1 (the Coursera DLS b_x, b_y, b_w,
+b_h; the YOLO v1 paper divides w, h by the image size instead). NMS follows the DLS rule: a box
 whose IoU with a kept box is >= the threshold is suppressed (torchvision suppresses only > it).
+Letters as in the YOLO paper (an exception to CONTRIBUTING.md): S grid cells per side, C
+classes, B boxes per cell; a grid is (S, S, 5 + C).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import box_area, box_iou_matrix
+
 __all__: list[str] = []
 
 
-def _area(boxes: np.ndarray) -> np.ndarray:
-    """Areas of (..., 4) boxes; inverted boxes count as empty."""
-    return np.clip(boxes[..., 2] - boxes[..., 0], 0, None) * np.clip(boxes[..., 3] - boxes[..., 1], 0, None)
-
-
-def _iou_matrix(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """IoU of every box in A (N, 4) with every box in B (M, 4): (N, M). 0 where the union is empty."""
-    A, B = np.asarray(A, dtype=float).reshape(-1, 4), np.asarray(B, dtype=float).reshape(-1, 4)
-    lo = np.maximum(A[:, None, :2], B[None, :, :2])                 # (N, M, 2) top-left of the overlap
-    hi = np.minimum(A[:, None, 2:], B[None, :, 2:])                 # (N, M, 2) bottom-right
-    inter = np.prod(np.clip(hi - lo, 0, None), axis=-1)             # (N, M); clip: disjoint -> 0
-    union = _area(A)[:, None] + _area(B)[None, :] - inter           # (N, M)
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+_area = box_area                 # the shared helpers of :mod:`dlcourse.arrays` (the data layer uses them too)
+_iou_matrix = box_iou_matrix
 
 
 def _iou(box_a, box_b) -> float:
@@ -44,7 +37,7 @@ def _nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.5) -> n
     """Greedy non-max suppression: indices of the kept boxes, highest score first.
 
     Repeatedly keep the best remaining box and drop every other remaining box whose IoU
-    with it is **at least** ``iou_threshold`` (the lecture's rule; torchvision.ops.nms drops
+    with it is **at least** ``iou_threshold`` (the Coursera DLS rule; torchvision.ops.nms drops
     only IoU > threshold, which differs only at exact equality). Ties in
     score keep the earlier index first. No score filter and no classes here: filter by
     score first, and run once per class for per-class NMS.

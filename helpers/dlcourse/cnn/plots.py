@@ -2,7 +2,7 @@
 
 Grids of pixels are drawn as one :class:`PixelImage` each (nearest-neighbour blocks made by
 NumPy indexing: ~10x cheaper per draw than ``imshow``), cell (i, j) centred on x = j, y = i,
-row 0 at the top; numbers on them with one :class:`~dlcourse.mlp.textlayer.TextLayer`
+row 0 at the top; numbers on them with one :class:`~dlcourse.widgetkit.TextLayer`
 (cached glyph sprites: 49 numbers cost well under a millisecond, 49 ``Text`` objects ~50 ms);
 outlines and boxes as single collections. Colours from :mod:`dlcourse.plotting`: signed
 values run blue (negative) -> white -> orange (positive) (``REGION_CMAP``), photos are grey.
@@ -21,7 +21,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import ScaledTranslation
 
-from ..mlp.textlayer import TextLayer
+from ..widgetkit import TextLayer
 from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
 
 __all__ = ["grid_axes", "axes_title", "PixelImage", "to_rgba8", "show_image", "number_grid", "outline_cells",

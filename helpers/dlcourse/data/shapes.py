@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import as_rng
+from ..arrays import box_iou_matrix
 
 __all__ = ["xo_images", "XO_FILTERS", "SHAPE_CLASSES", "shapes_dataset"]
 
@@ -67,8 +68,6 @@ def shapes_dataset(n: int, size: int = 32, max_objects: int = 3,
     columns a..b is [a, b+1)), and labels: a list of n (k,) int64 arrays
     (0 square, 1 circle, 2 triangle, see ``SHAPE_CLASSES``).
     """
-    from ..cnn.detection import _iou_matrix
-
     g = as_rng(rng)
     images = np.clip(0.08 + 0.04 * g.standard_normal((n, 3, size, size)), 0.0, 1.0)
     all_boxes, all_labels = [], []
@@ -82,7 +81,7 @@ def shapes_dataset(n: int, size: int = 32, max_objects: int = 3,
                 mask = _shape_mask(cls, s, g)
                 rows, cols = np.nonzero(mask)
                 box = np.array([x0 + cols.min(), y0 + rows.min(), x0 + cols.max() + 1, y0 + rows.max() + 1], float)
-                if not boxes or _iou_matrix(box, np.array(boxes)).max() <= 0.2:
+                if not boxes or box_iou_matrix(box, np.array(boxes)).max() <= 0.2:
                     break
             else:
                 continue                                            # no room: fewer objects

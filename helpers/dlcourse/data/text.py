@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .. import as_rng
-from ..mlp.network import one_hot          # the course's one one-hot encoder (ids of any shape)
+from ..arrays import one_hot          # the course's one one-hot encoder (ids of any shape)
 
-__all__ = ["CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "DATE_FORMATS", "date_pairs",
+__all__ = ["CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "python_docs_text", "DATE_FORMATS", "date_pairs",
            "DATE_SOURCE_CHARS", "DATE_TARGET_CHARS"]
 
 # ---------------------------------------------------------------- characters
@@ -105,6 +105,22 @@ def zen_text() -> str:
     start = source.index('s = """') + len('s = """')
     encoded = source[start:source.index('"""', start)]
     return codecs.decode(encoded, "rot13").strip() + "\n"
+
+
+def python_docs_text(max_chars: int | None = None) -> str:
+    """The help topics of the Python documentation, as shipped in CPython's ``pydoc_data.topics``.
+
+    About 460,000 characters of English prose and code (the text ``help("for")`` shows), joined
+    in the sorted order of the topic names; characters outside printable ASCII and newline are
+    dropped, so a character vocabulary stays under 100 symbols. The text is part of the Python
+    documentation (PSF licence, as CPython itself); nothing is downloaded.
+    """
+    from pydoc_data.topics import topics
+
+    allowed = set(chr(c) for c in range(32, 127)) | {"\n"}
+    text = "\n\n".join(topics[name].strip() for name in sorted(topics))
+    text = "".join(ch for ch in text if ch in allowed)
+    return text[:max_chars] if max_chars is not None else text
 
 
 # ---------------------------------------------------------------- date translation

@@ -39,6 +39,7 @@ class Options:
     workers: int = max(1, len(os.sched_getaffinity(0)))
     force: bool = False                  # regrade even if a stored result matches
     quiet: bool = False
+    sandbox: bool = True                 # every kernel inside bwrap; False (--no-sandbox): student code runs as you
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Batch:
     notebooks: list[str] = field(default_factory=list)
     release: dict[str, dict] = field(default_factory=dict)
     unknown_files: list[str] = field(default_factory=list)
+    id_collisions: list[str] = field(default_factory=list)
     students: list[str] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
     results: dict[str, dict] = field(default_factory=dict)
@@ -77,6 +79,21 @@ def nbgrader_cli(course: Course, *args: str) -> subprocess.CompletedProcess:
 
 
 # ---------------------------------------------------------------- steps
+NO_SANDBOX = ("GRADED WITHOUT THE SANDBOX (--no-sandbox): student code ran with the grader's permissions, "
+              "network and files")
+
+
+def check_sandbox(b: Batch) -> None:
+    """Refuse to grade (SandboxUnavailable, naming the fix) unless the sandbox starts or --no-sandbox."""
+    if b.opts.sandbox:
+        from .sandbox import SandboxConfig, probe
+
+        lim = b.opts.limits
+        probe(SandboxConfig(scratch_mb=lim.scratch_mb, home_mb=lim.home_mb, max_processes=lim.max_processes))
+    else:
+        b.log(f"WARNING: {NO_SANDBOX}")
+
+
 def record_release(b: Batch) -> None:
     """Record the week's cells (with hidden tests) in the gradebook; a scratch release, course/ untouched."""
     course, week = b.opts.course, b.opts.week
@@ -105,6 +122,7 @@ def take_in(b: Batch) -> None:
         intake = normalise.collect(src, b.notebooks)
         normalise.write_nbgrader_layout(intake, course.runtime / "submitted", week)
         b.unknown_files = intake.unknown
+        b.id_collisions = intake.collisions
         for raw, sid in sorted(intake.renamed.items()):
             b.log(f"  student id {raw!r} -> {sid!r}")
     submitted = course.runtime / "submitted"
@@ -113,7 +131,7 @@ def take_in(b: Batch) -> None:
 
 
 def submission_key(b: Batch, student: str) -> str:
-    h = hashlib.sha256(f"{GRADER_VERSION}|{b.opts.limits}|".encode())
+    h = hashlib.sha256(f"{GRADER_VERSION}|{b.opts.limits}|sandbox={b.opts.sandbox}|".encode())
     for name in b.notebooks:
         h.update(name.encode() + json.dumps(b.release[name], sort_keys=True).encode())
         path = b.opts.course.submitted(student, b.opts.week) / name
@@ -148,7 +166,7 @@ def _job(b: Batch, student: str, key: str) -> Job:
     return Job(course=b.opts.course, week=b.opts.week, student=student, notebooks=tuple(b.notebooks),
                template_db=work / "template.db", workdir=work / student,
                scratch=_kernels_dir() / student,
-               limits=b.opts.limits, key=key)
+               limits=b.opts.limits, key=key, sandbox=b.opts.sandbox)
 
 
 def _kernels_dir() -> Path:
@@ -175,10 +193,13 @@ def grade(b: Batch) -> None:
 
     if not b.jobs:
         return
+    from .sandbox import remove_stale_cgroups
+
     for stale in Path(tempfile.gettempdir()).glob("dlcourse-kernels-*"):   # left by a killed run
         pid = stale.name.rsplit("-", 1)[-1]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
             shutil.rmtree(stale, ignore_errors=True)
+    remove_stale_cgroups()
     preload()
     start = time.monotonic()
     workers = max(1, min(b.opts.workers, len(b.jobs)))
@@ -232,16 +253,17 @@ def export_csv(b: Batch) -> None:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student_id", "week", "status", "score", "max_score",
-                     *[f"{Path(nb).stem}:{gid}" for nb, gid in columns], "message"])
+                     *[f"{Path(nb).stem}:{gid}" for nb, gid in columns], "sandbox", "message"])
     for student in b.students:
         result, scores = b.results[student], final.get(student, {})
         cells = [scores.get(col) for col in columns]
         writer.writerow([student, b.opts.week, result["status"], f"{sum(c or 0 for c in cells):g}", f"{max_score:g}",
-                         *["" if c is None else f"{c:g}" for c in cells], result["message"]])
+                         *["" if c is None else f"{c:g}" for c in cells],
+                         "yes" if result.get("sandbox", True) else "NO (--no-sandbox)", result["message"]])
     _atomic_write(b.opts.course.csv(b.opts.week), out.getvalue())
 
 
-STEPS = [record_release, take_in, plan, grade, merge_gradebook, write_feedback, export_csv]
+STEPS = [check_sandbox, record_release, take_in, plan, grade, merge_gradebook, write_feedback, export_csv]
 
 
 def run(opts: Options) -> Batch:
@@ -261,7 +283,11 @@ def _max(result: dict) -> float:
 
 
 def summary(b: Batch) -> str:
+    unsandboxed = [s for s in b.students
+                   if not b.results[s].get("sandbox", True) and b.results[s].get("submitted", True)]
+    sandbox = f"OFF for {len(unsandboxed)} submission(s): {NO_SANDBOX}" if unsandboxed else "on (bubblewrap)"
     lines = [f"{b.opts.week}: {len(b.students)} student(s); grades in {b.opts.course.csv(b.opts.week)}",
+             f"sandbox: {sandbox}",
              f"feedback in {b.opts.course.runtime / 'feedback'}/<student>/{b.opts.week}/", "",
              f"{'question':<40} {'mean':>6} {'max':>5} {'zeros':>6}"]
     for nb, gid in grade_columns(b):
@@ -277,6 +303,8 @@ def summary(b: Batch) -> str:
         lines.append(f"{s:<24} {r['status']:<20} {_total(r):>4g}/{_max(r):<4g}  {r['message'][:100]}")
     counts = {st: sum(b.results[s]["status"] == st for s in b.students) for st in STATUSES}
     lines += ["", "status counts: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)]
+    if b.id_collisions:
+        lines += ["", "student ids kept apart:"] + [f"  {c}" for c in b.id_collisions]
     if b.unknown_files:
-        lines += ["", "files not graded:"] + [f"  {u}" for u in b.unknown_files]
+        lines += ["", "not graded:"] + [f"  {u}" for u in b.unknown_files]
     return "\n".join(lines)

@@ -4,6 +4,7 @@ change compared with the release? (Cheap, no kernel; runs inside the submission'
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,25 @@ from . import cells
 from .config import GRADED, INVALID_NOTEBOOK, MISSING, TAMPERED_REPAIRED
 
 MAX_NOTEBOOK_BYTES = 50 * 2**20
+MAX_JSON_DEPTH = 64              # a v4 notebook is < 15 deep; rich JSON outputs get some room
+_BRACKETS = re.compile(rb'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')   # strings (skipped) or a bracket
+
+
+def json_depth(data: bytes, limit: int = MAX_JSON_DEPTH) -> int:
+    """Deepest nesting of ``[``/``{`` outside strings, stopping once past ``limit`` (no recursion,
+    so a 100 000-deep document cannot exhaust the stack of the process that checks it)."""
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(data):
+        tok = m.group()
+        if tok in (b"[", b"{"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        elif tok in (b"]", b"}"):
+            depth -= 1
+    return deepest
 
 
 @dataclass
@@ -37,22 +57,28 @@ def load_notebook(path: Path) -> tuple[dict | None, str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, f"not UTF-8 text (byte {exc.start})"
+    if json_depth(data) > MAX_JSON_DEPTH:
+        return None, f"JSON nested more than {MAX_JSON_DEPTH} levels deep (not a notebook)"
     try:
         nb = json.loads(text)
     except ValueError as exc:
         kind = "truncated JSON" if "Expecting" in str(exc) and exc.pos >= len(text) - 1 else "not JSON"
         return None, f"{kind} ({str(exc).split(':')[0]}); was it saved as HTML or cut off?"
+    except (RecursionError, MemoryError) as exc:
+        return None, f"JSON that cannot be parsed ({type(exc).__name__})"
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return None, "JSON, but not a notebook (no list of cells)"
     if nb.get("nbformat") != 4:
         return None, f"nbformat {nb.get('nbformat')!r}; expected 4 (save it from JupyterLab 3+)"
     try:
         nbformat.validate(nbformat.from_dict(nb))
+        for i, cell in enumerate(nb["cells"]):
+            if "\x00" in cells.source(cell):
+                return None, f"cell {i} contains a null byte"
     except nbformat.ValidationError as exc:
         return None, f"not a valid notebook: {str(exc).splitlines()[0][:200]}"
-    for i, cell in enumerate(nb["cells"]):
-        if "\x00" in cells.source(cell):
-            return None, f"cell {i} contains a null byte"
+    except (RecursionError, TypeError, AttributeError, KeyError, ValueError) as exc:
+        return None, f"not a valid notebook ({type(exc).__name__}: {str(exc)[:120]})"
     return nb, ""
 
 
@@ -63,6 +89,9 @@ def classify(name: str, path: Path, release: dict) -> Intake:
     nb, problem = load_notebook(path)
     if nb is None:
         return Intake(name, INVALID_NOTEBOOK, problem)
-    findings = cells.compare(release, nb)
-    repaired, _ = cells.repair(release, nb)
+    try:
+        findings = cells.compare(release, nb)
+        repaired, _ = cells.repair(release, nb)
+    except (RecursionError, TypeError, AttributeError, KeyError, ValueError) as exc:   # valid JSON, odd structure
+        return Intake(name, INVALID_NOTEBOOK, f"not a usable notebook ({type(exc).__name__}: {str(exc)[:120]})")
     return Intake(name, TAMPERED_REPAIRED if findings else GRADED, "", findings, repaired)

@@ -1,13 +1,16 @@
 """``dlcourse-grade`` / ``python -m dlcourse.grading``: grade one week's submissions.
 
     dlcourse-grade WEEK [SUBMISSIONS] [--workers N] [--cell-timeout S] [--submission-timeout S]
-                   [--memory-mb MB] [--force] [--course-root DIR] [--runtime-dir DIR]
+                   [--memory-mb MB] [--scratch-mb MB] [--max-processes N] [--no-sandbox] [--force]
+                   [--course-root DIR] [--runtime-dir DIR]
 
 SUBMISSIONS is a folder or a .zip as an LMS exports it (one folder per student, or files named
 ``<student>_<notebook>.ipynb``); without it, what is already in ``autograder/submitted/`` is
 graded. Writes ``autograder/grades_WEEK.csv``, ``autograder/feedback/<student>/WEEK/*.html``,
-fills nbgrader's gradebook (manual grades untouched) and prints a summary. Exit status: 0 when
-every submission got a status (bad submissions included), 1 if the grader itself failed on one.
+fills nbgrader's gradebook (manual grades untouched) and prints a summary. Every student kernel
+runs inside a bubblewrap sandbox (Linux, `bwrap`); if it cannot start, nothing is graded (exit 2)
+and the message names the fix. Exit status: 0 when every submission got a status (bad
+submissions included), 1 if the grader itself failed on one, 2 if the sandbox cannot start.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--kill-grace", type=int, default=d.kill_grace_s, help="seconds past it before a hard kill")
     ap.add_argument("--memory-mb", type=int, default=d.memory_mb, help="address-space limit per submission")
     ap.add_argument("--output-kb", type=int, default=d.cell_output_kb, help="output kept per cell")
+    ap.add_argument("--scratch-mb", type=int, default=d.scratch_mb, help="sandbox: the kernel's writable folder (quota)")
+    ap.add_argument("--max-processes", type=int, default=d.max_processes,
+                    help="sandbox: processes and threads of one kernel")
+    ap.add_argument("--no-sandbox", action="store_true",
+                    help="run student code WITHOUT the bubblewrap sandbox, as you (said in the summary, CSV, feedback)")
     ap.add_argument("--force", action="store_true", help="regrade submissions that already have a stored result")
     ap.add_argument("--course-root", type=Path, default=None, help="repo root (default: this checkout)")
     ap.add_argument("--runtime-dir", type=Path, default=None,
@@ -54,10 +62,17 @@ def main(argv: list[str] | None = None) -> int:
 
     limits = Limits(cell_timeout_s=args.cell_timeout, submission_timeout_s=args.submission_timeout,
                     kill_grace_s=args.kill_grace, memory_mb=args.memory_mb, cell_output_kb=args.output_kb,
-                    notebook_output_kb=max(args.output_kb, Limits().notebook_output_kb))
+                    notebook_output_kb=max(args.output_kb, Limits().notebook_output_kb),
+                    scratch_mb=args.scratch_mb, max_processes=args.max_processes)
     course = Course(args.course_root or _repo_root(), args.runtime_dir)
-    batch = run(Options(week=args.week, course=course, submissions=args.submissions, limits=limits,
-                        workers=args.workers, force=args.force, quiet=args.quiet))
+    from .sandbox import SandboxUnavailable
+
+    try:
+        batch = run(Options(week=args.week, course=course, submissions=args.submissions, limits=limits,
+                            workers=args.workers, force=args.force, quiet=args.quiet, sandbox=not args.no_sandbox))
+    except SandboxUnavailable as exc:
+        print(f"dlcourse-grade: refusing to grade: {exc}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(summary(batch))
     return 1 if any(batch.results[s]["status"] == GRADER_ERROR for s in batch.students) else 0

@@ -38,6 +38,9 @@ class Limits:
     file_size_mb: int = 256            # RLIMIT_FSIZE: no single file written may exceed this
     cell_output_kb: int = 200          # output kept per cell; the rest is dropped (with a note) as it streams
     notebook_output_kb: int = 2000     # output kept per notebook
+    scratch_mb: int = 512              # sandbox: the kernel's working folder (tmpfs quota)
+    home_mb: int = 64                  # sandbox: $HOME, /tmp and /dev/shm (tmpfs quota each)
+    max_processes: int = 256           # sandbox: tasks (processes and threads) of one kernel
 
     def __post_init__(self):
         for name, value in self.__dict__.items():

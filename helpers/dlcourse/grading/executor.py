@@ -3,9 +3,10 @@
 :class:`GuardedExecute` replaces ``Execute`` in nbgrader's autograde pipeline (everything else,
 ``determine_grade`` included, is nbgrader's own, so scores match ``nbgrader autograde``). On top:
 
-- the kernel starts in a scratch folder holding only the release's data files (never the
-  notebook with its hidden tests, the gradebook or other students' work) with a scrubbed
-  environment (no ``NBGRADER_EXECUTION``, one BLAS/torch thread);
+- the kernel starts inside the bubblewrap sandbox (:mod:`dlcourse.grading.sandbox`), in a
+  folder holding only the release's data files (never the notebook with its hidden tests, the
+  gradebook or other students' work) with a scrubbed environment (no ``NBGRADER_EXECUTION``,
+  one BLAS/torch thread); with ``--no-sandbox``, in a host scratch folder with the same files;
 - a per-submission deadline: once passed, remaining cells are not run and score 0;
 - a dead kernel (``os._exit``, segfault, out of memory) does not abort the notebook: the cell
   that killed it and every later cell get an error output, so they score 0 and earlier cells
@@ -41,6 +42,7 @@ class Settings:
     """Set by the worker before grading (one submission per process, so class state is fine)."""
 
     scratch: str | None = None
+    sandbox = None                         # a sandbox.SandboxConfig: every kernel runs inside bwrap; None: not
     deadline: float | None = None          # time.monotonic() after which no cell starts
     cell_output_bytes: int = 200_000
     notebook_output_bytes: int = 2_000_000
@@ -84,6 +86,17 @@ class GuardedExecute(Execute):
         return await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)    # nbclient binds the sync twin at class creation
+
+    def create_kernel_manager(self):
+        if Settings.sandbox is not None:                   # the kernel runs inside bwrap (dlcourse.grading.sandbox)
+            from .sandbox import kernel_manager_class
+
+            self.kernel_manager_class = kernel_manager_class()
+        km = super().create_kernel_manager()
+        if Settings.sandbox is not None:
+            km.sandbox_config = Settings.sandbox
+            km.sandbox_data = Settings.scratch
+        return km
 
     def _get_timeout(self, cell):
         timeout = super()._get_timeout(cell)

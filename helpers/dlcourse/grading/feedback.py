@@ -24,6 +24,8 @@ pre{background:#f6f6f6;padding:.5em;white-space:pre-wrap;overflow-wrap:anywhere}
 .test{border-left:6px solid #999;padding:.3em .8em;margin:.8em 0;background:#fafafa}
 .pass{border-color:#1b7837}.fail{border-color:#b2182b}.note{color:#666;font-style:italic}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}"""
+NO_SANDBOX_NOTE = ('<p class="note">graded without the sandbox (--no-sandbox): the instructor ran your code '
+                   'without the usual isolation</p>')
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -104,7 +106,10 @@ def write_feedback(result: dict, autograded_dir: Path, out_dir: Path) -> list[Pa
     written = []
     for name, info in result["notebooks"].items():
         path = autograded_dir / name
-        nb = json.loads(path.read_text()) if path.exists() and info.get("status") != "invalid_notebook" else None
+        try:
+            nb = json.loads(path.read_text()) if path.exists() and info.get("status") != "invalid_notebook" else None
+        except (ValueError, RecursionError, UnicodeDecodeError):
+            nb = None
         grades = [g for g in result["grades"] if g["notebook"] == name]
         total = sum(g["auto_score"] or 0 for g in grades)
         body = render_notebook(name, nb, grades, info)
@@ -113,6 +118,7 @@ def write_feedback(result: dict, autograded_dir: Path, out_dir: Path) -> list[Pa
                 f"<title>{html.escape(result['week'])} - {html.escape(name)}</title><style>{STYLE}</style></head><body>"
                 f"<h1>Feedback: {html.escape(result['week'])}</h1><p>student: {html.escape(result['student'])}; "
                 f"autograded points in this notebook: {total:g} / {sum(g['max_score'] for g in grades):g}</p>"
+                f"{'' if result.get('sandbox', True) else NO_SANDBOX_NOTE}"
                 f"{body}</body></html>")
         target = out_dir / (Path(name).stem + ".html")
         tmp = target.with_suffix(".tmp")

@@ -8,8 +8,10 @@ Accepted shapes (a folder, or a .zip of one):
   ``_ - space`` (Canvas: ``doejane_123_456_01_ensembles-1.ipynb``; a trailing ``-N`` is a
   resubmission number and the highest wins).
 
-Student ids are sanitised to ``[A-Za-z0-9._-]``. Everything else (other files, notebooks whose
-name matches no release notebook, files without a student id) is reported, never graded.
+Student ids are sanitised to ``[A-Za-z0-9._-]``, injectively: two raw ids that sanitise alike get
+distinct ids (``-2``) and a report line, never a merge. Everything else (other files, notebooks
+whose name matches no release notebook, files without a student id, hidden files and folders,
+``__MACOSX``, checkpoints) is listed with the reason, never graded.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-IGNORED_PARTS = {"__MACOSX", ".ipynb_checkpoints", ".DS_Store"}
 MAX_ZIP_BYTES = 2 * 2**30          # refuse zip bombs
 _RESUBMISSION = re.compile(r"^(?P<stem>.*?)(?:-(?P<n>\d+)| \((?P<m>\d+)\))?$")
 
@@ -32,6 +33,7 @@ class Intake:
     files: dict[str, dict[str, Path]] = field(default_factory=dict)   # student -> notebook name -> file
     unknown: list[str] = field(default_factory=list)                  # "path: why"
     renamed: dict[str, str] = field(default_factory=dict)             # raw name -> sanitised student id
+    collisions: list[str] = field(default_factory=list)               # raw ids that sanitise alike (kept apart)
 
 
 def sanitise_student_id(raw: str) -> str:
@@ -56,9 +58,24 @@ def _match_notebook(filename: str, notebooks: list[str]) -> tuple[str, str, int]
     return None
 
 
-def _usable(path: Path, root: Path) -> bool:
-    parts = path.relative_to(root).parts
-    return not any(p in IGNORED_PARTS or p.startswith(".") for p in parts)
+def _why_ignored(name: str) -> str:
+    """Why a file or folder of that name is not graded ('' if it may be)."""
+    if name == "__MACOSX":
+        return "macOS archive metadata (not graded)"
+    if name == ".ipynb_checkpoints":
+        return "Jupyter autosave checkpoints (not graded; the notebook itself is)"
+    if name == ".DS_Store":
+        return "macOS folder metadata (not graded)"
+    if name.startswith("."):
+        return "hidden (its name starts with a dot; not graded: rename it if it is a student's work)"
+    return ""
+
+
+def _count(path: Path) -> str:
+    if not path.is_dir():
+        return ""
+    n = sum(1 for p in path.rglob("*") if p.is_file())
+    return f", {n} file{'s' if n != 1 else ''}"
 
 
 def extract_zip(archive: Path, dest: Path) -> Path:
@@ -83,44 +100,99 @@ def extract_zip(archive: Path, dest: Path) -> Path:
     return dest
 
 
-def collect(folder: Path, notebooks: list[str]) -> Intake:
-    """Find every (student, notebook) in ``folder`` (either shape, even mixed)."""
-    intake, best, empty = Intake(), {}, set()                      # best: (sid, nb) -> (resub, path)
+def assign_ids(raw_ids) -> tuple[dict[str, str], list[str]]:
+    """Raw student ids -> distinct gradebook ids (``[A-Za-z0-9._-]``), injectively.
 
-    def add(raw_id: str, nb: str, resub: int, path: Path) -> None:
-        sid = sanitise_student_id(raw_id)
+    A raw id that is already clean keeps it; the others are sanitised, and when two raw ids
+    sanitise to the same id the later ones (in sorted order) get ``-2``, ``-3``, ... Never a merge:
+    returns the mapping and one report line per collision. Raw ids with nothing usable map to ''.
+    """
+    raws = sorted(set(raw_ids))
+    taken: set[str] = {r for r in raws if r and sanitise_student_id(r) == r}
+    mapping = {r: r for r in taken}
+    report = []
+    for raw in raws:
+        if raw in mapping:
+            continue
+        sid = sanitise_student_id(raw)
         if not sid:
-            intake.unknown.append(f"{path.relative_to(folder)}: no student id in its name")
-            return
-        if sid != raw_id:
-            intake.renamed[raw_id] = sid
-        key = (sid, nb)
-        if key in best and best[key][0] >= resub:
-            intake.unknown.append(f"{path.relative_to(folder)}: superseded by {best[key][1].relative_to(folder)}")
-            return
-        if key in best:
-            intake.unknown.append(f"{best[key][1].relative_to(folder)}: superseded by {path.relative_to(folder)}")
-        best[key] = (resub, path)
+            mapping[raw] = ""
+            continue
+        if sid in taken:
+            base, k = sid, 2
+            while f"{base}-{k}" in taken:
+                k += 1
+            sid = f"{base}-{k}"
+            others = sorted(r for r, s in mapping.items() if s == base)
+            report.append(f"student ids {raw!r} and {', '.join(repr(o) for o in others)} both sanitise to {base!r}: "
+                          f"{raw!r} is graded as {sid!r} (never merged)")
+        taken.add(sid)
+        mapping[raw] = sid
+    return mapping, report
+
+
+def collect(folder: Path, notebooks: list[str]) -> Intake:
+    """Find every (student, notebook) in ``folder`` (either shape, even mixed). Every file and
+    folder ends up graded or in ``unknown`` with the reason."""
+    intake, best, empty = Intake(), {}, set()                      # best: (sid, nb) -> (resub, path)
+    found: list[tuple[str, str, int, Path]] = []                   # (raw id, notebook, resubmission, path)
+    folders: list[str] = []
+
+    def rel(path: Path) -> str:
+        return path.relative_to(folder).as_posix()
 
     for entry in sorted(folder.iterdir()):
-        if not _usable(entry, folder):
+        why = _why_ignored(entry.name)
+        if why:
+            intake.unknown.append(f"{rel(entry)}{'/' if entry.is_dir() else ''}: {why}{_count(entry)}")
             continue
         if entry.is_dir():                                         # one folder per student
-            sid = sanitise_student_id(entry.name)
-            if sid:
-                empty.add(sid)                                     # an empty folder is a (missing) submission
-            for path in sorted(p for p in entry.rglob("*") if p.is_file() and _usable(p, folder)):
+            folders.append(entry.name)
+            for path in sorted(entry.rglob("*")):
+                inner = path.relative_to(entry).parts
+                hidden = next((p for p in inner if _why_ignored(p)), None)
+                if hidden is not None:
+                    if path.name == hidden:                        # report the hidden entry once, not its contents
+                        intake.unknown.append(f"{rel(path)}{'/' if path.is_dir() else ''}: {_why_ignored(hidden)}"
+                                              f"{_count(path)}")
+                    continue
+                if not path.is_file():
+                    continue
                 match = _match_notebook(path.name, notebooks) if path.suffix == ".ipynb" else None
                 if match is None:
-                    intake.unknown.append(f"{path.relative_to(folder)}: not a notebook of this week")
+                    intake.unknown.append(f"{rel(path)}: not a notebook of this week")
                 else:
-                    add(entry.name, match[1], match[2], path)
+                    found.append((entry.name, match[1], match[2], path))
         else:                                                      # files named with the student id
             match = _match_notebook(entry.name, notebooks) if entry.suffix == ".ipynb" else None
             if match is None:
                 intake.unknown.append(f"{entry.name}: not named <student>_<notebook>.ipynb for this week")
             else:
-                add(match[0], match[1], match[2], entry)
+                found.append((match[0], match[1], match[2], entry))
+    mapping, collisions = assign_ids([raw for raw, *_ in found] + folders)
+    intake.collisions = collisions
+    for raw, sid in mapping.items():
+        if sid and sid != raw:
+            intake.renamed[raw] = sid
+    for name in folders:
+        if mapping[name]:
+            empty.add(mapping[name])                               # an empty folder is a (missing) submission
+        else:
+            intake.unknown.append(f"{name}/: no usable student id in the folder's name{_count(folder / name)}")
+    for raw, nb, resub, path in found:
+        sid = mapping[raw]
+        if not sid:
+            if path.parent != folder:
+                continue                                           # in a folder: reported with the folder above
+            intake.unknown.append(f"{rel(path)}: no student id in its name")
+            continue
+        key = (sid, nb)
+        if key in best and best[key][0] >= resub:
+            intake.unknown.append(f"{rel(path)}: superseded by {rel(best[key][1])}")
+            continue
+        if key in best:
+            intake.unknown.append(f"{rel(best[key][1])}: superseded by {rel(path)}")
+        best[key] = (resub, path)
     for sid in sorted(empty):
         intake.files.setdefault(sid, {})
     for (sid, nb), (_, path) in sorted(best.items()):

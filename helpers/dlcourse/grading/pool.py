@@ -12,7 +12,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 
 from .config import GRADER_ERROR, TIMEOUT
-from .worker import Job, child_main
+from .sandbox import remove_cgroup
+from .worker import Job, cgroup_name, child_main
 
 
 def kill_tree(pid: int) -> None:
@@ -83,13 +84,23 @@ def run_jobs(jobs: list[Job], workers: int, on_start: Callable[[Job], None] | No
                 done = _poll(run)
                 if done is not None:
                     running.remove(run)
-                    shutil.rmtree(run.job.scratch, ignore_errors=True)
+                    _clean(run.job)
                     yield run.job, done
     finally:                                               # interrupted (Ctrl-C, an error): leave nothing running
         for run in running:
             kill_tree(run.proc.pid)
             run.proc.join(5)
-            shutil.rmtree(run.job.scratch, ignore_errors=True)
+            _clean(run.job)
+
+
+def _clean(job: Job) -> None:
+    shutil.rmtree(job.scratch, ignore_errors=True)
+    if job.sandbox and os.geteuid() == 0:
+        from .sandbox import _pids_root
+
+        root = _pids_root()
+        if root is not None:
+            remove_cgroup(str(root / cgroup_name(job.student, os.getpid())))
 
 
 def _poll(run: _Running) -> dict | None:

@@ -5,6 +5,9 @@ classify and repair each notebook, run nbgrader's own autograde pipeline (with
 :class:`~dlcourse.grading.executor.GuardedExecute`) against a private copy of the gradebook, then
 read the scores back and describe every test. The result is a plain dict sent to the parent,
 which alone writes results, the gradebook and the CSV.
+
+This process runs nbgrader, not student code: each kernel it starts runs inside the bubblewrap
+sandbox (:mod:`dlcourse.grading.sandbox`), which sees none of this process's files.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class Job:
     scratch: Path                     # the kernel's working directory (release data files only)
     limits: Limits
     key: str                          # hash of the inputs (reruns reuse a result with the same key)
+    sandbox: bool = True              # kernels inside bwrap (False: --no-sandbox)
 
 
 def preload() -> None:
@@ -53,8 +57,23 @@ def preload() -> None:
 
 
 # ---------------------------------------------------------------- the child
+def cgroup_name(student: str, batch_pid: int) -> str:
+    """The pids cgroup of one submission's kernels (root only; see sandbox.make_cgroup)."""
+    return f"dlcourse-{batch_pid}-{student}"
+
+
+def sandbox_config(job: Job):
+    """The kernel sandbox of this submission (a pids cgroup too when running as root)."""
+    from .sandbox import SandboxConfig, make_cgroup
+
+    cgroup = make_cgroup(cgroup_name(job.student, os.getppid()), job.limits.max_processes) if os.geteuid() == 0 else None
+    return SandboxConfig(scratch_mb=job.limits.scratch_mb, home_mb=job.limits.home_mb,
+                         max_processes=job.limits.max_processes, cgroup=cgroup)
+
+
 def enter_sandbox(limits: Limits) -> None:
-    """Own session / process group; memory, file-size and core-dump limits (inherited by the kernel)."""
+    """Own session / process group; memory, file-size and core-dump limits (inherited by the kernel,
+    which the executor starts inside bwrap)."""
     os.setsid()
     mem = limits.memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
@@ -76,11 +95,13 @@ def grade_in_child(job: Job, started: float) -> dict:
         if intake.notebook is not None:
             (work_sub / intake.name).write_text(json.dumps(intake.notebook))
     result = empty_result(job, release)
+    result["sandbox"] = job.sandbox
     statuses = {n: i.status for n, i in intakes.items()}
     result["notebooks"] = {n: {"status": i.status, "problem": i.problem, "findings": [str(f) for f in i.findings],
                                "events": []} for n, i in intakes.items()}
     if any(i.notebook is not None for i in intakes.values()):
         Settings.scratch = str(job.scratch)
+        Settings.sandbox = sandbox_config(job) if job.sandbox else None
         Settings.deadline = started + job.limits.submission_timeout_s
         Settings.cell_output_bytes = job.limits.cell_output_kb * 1024
         Settings.notebook_output_bytes = job.limits.notebook_output_kb * 1024
@@ -147,7 +168,7 @@ def empty_result(job: Job, release: dict[str, dict]) -> dict:
                                "auto_score": 0.0, "kind": "auto" if cell["cell_type"] == "code" and not md.get("solution") else "manual",
                                "message": "not run"})
     return {"schema": RESULT_SCHEMA, "student": job.student, "week": job.week, "key": job.key, "status": GRADED,
-            "message": "", "seconds": 0.0, "notebooks": {}, "grades": grades}
+            "message": "", "seconds": 0.0, "notebooks": {}, "grades": grades, "sandbox": job.sandbox}
 
 
 def _failure_message(cell: dict) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .. import as_rng
+from ..arrays import one_hot          # re-exported: dlcourse.mlp.one_hot
 from .activations import _ACTIVATIONS, _as_float, _sigmoid, _softmax
 from .losses import _bce, _bce_with_logits, _cce, _cross_entropy_with_logits, _mse
 
@@ -34,13 +35,6 @@ LOSSES = ("bce", "cce", "mse")
 def n_layers(params: Mapping[str, np.ndarray]) -> int:
     """Number of weight layers L in a params dict {'W1', 'b1', ..., 'WL', 'bL'}."""
     return sum(1 for k in params if k.startswith("W"))
-
-
-def one_hot(y: np.ndarray, K: int | None = None) -> np.ndarray:
-    """Integer classes y (N,) -> one-hot (N, K) floats (K defaults to max(y) + 1)."""
-    y = np.asarray(y, dtype=int)
-    K = int(y.max()) + 1 if K is None else K
-    return np.eye(K)[y]
 
 
 def accuracy(y: np.ndarray, out: np.ndarray) -> float:

@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
-from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
-from .textlayer import TextLayer
+from ..plotting import PALETTE, REGION_CMAP, make_grid, plot_points, plot_probability_map
+from ..widgetkit import TextLayer
 
 __all__ = ["SATURATION_Z", "saturated_regions", "plot_activation", "make_grid", "plot_points",
            "plot_probability_map", "plot_decision_boundary", "plot_decision_line", "plot_loss_curve",
@@ -68,42 +68,6 @@ def plot_activation(ax: Axes, z: np.ndarray, g: np.ndarray, dg: np.ndarray,
 
 
 # ------------------------------------------------------------------------------ 2-D classifiers
-def make_grid(X: np.ndarray, n: int = 100, pad: float = 0.5
-              ) -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """An n x n grid over the bounding box of X (N, 2) widened by ``pad``.
-
-    Returns ``grid`` (n*n, 2), row-major from the bottom-left (x fastest, as
-    ``imshow(origin="lower")`` expects), and ``extent = (xmin, xmax, ymin, ymax)``.
-    """
-    lo, hi = np.min(X, axis=0) - pad, np.max(X, axis=0) + pad                 # (2,), (2,)
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n))   # (n, n) each
-    return np.column_stack([gx.ravel(), gy.ravel()]), (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
-
-
-def plot_points(ax: Axes, X: np.ndarray, y: np.ndarray, highlight: np.ndarray | None = None,
-                size: float = 18) -> Axes:
-    """Scatter X (N, 2) coloured by class y (N,) in {0, 1} or {-1, +1} (one collection);
-    ``highlight`` (N,) bool rings those points in black (e.g. the misclassified ones)."""
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
-    cls = (y > 0).astype(int) if y.min() < 0 else y.astype(int)
-    ax.scatter(X[:, 0], X[:, 1], s=size, c=[CLASS_COLORS[k] for k in cls], edgecolors="k",
-               linewidths=0.5, zorder=3)
-    if highlight is not None and np.any(highlight):
-        ax.scatter(X[highlight, 0], X[highlight, 1], s=4 * size, facecolors="none", edgecolors="k",
-                   linewidths=1.3, zorder=4)
-    return ax
-
-
-def plot_probability_map(ax: Axes, proba: np.ndarray, extent: Sequence[float], alpha: float = 0.75) -> Axes:
-    """P(class 1) on a square grid (n*n,) or (n, n) (laid out as :func:`make_grid`) as an image:
-    blue (0) -> white (0.5, the decision boundary) -> orange (1)."""
-    p = np.asarray(proba, dtype=float)
-    n = int(round(np.sqrt(p.size)))
-    ax.imshow(p.reshape(n, n), origin="lower", extent=tuple(extent), cmap=REGION_CMAP, vmin=0, vmax=1,
-              aspect="auto", interpolation="bilinear", alpha=alpha, zorder=0)
-    return ax
-
-
 def plot_decision_boundary(ax: Axes, predict_proba: Callable[[np.ndarray], np.ndarray], X: np.ndarray,
                            y: np.ndarray, n: int = 100, pad: float = 0.5) -> Axes:
     """Evaluate ``predict_proba`` (G, 2) -> P(class 1) (G,) or (G, 1) on a grid around X (N, 2) and
@@ -172,7 +136,7 @@ def plot_network_222(ax: Axes, weights: Mapping[str, float], values: Mapping[str
     net_h, h, net_o, yhat) annotates each neuron with its net input and output; ``x`` and
     ``target`` label the inputs and the targets. ``highlight`` names edges / nodes to
     emphasise (thick orange). The axes is switched off and its limits fixed; all labels are
-    one :class:`~dlcourse.mlp.textlayer.TextLayer` (``ax.artists[-1]``, see ``.strings()``).
+    one :class:`~dlcourse.widgetkit.TextLayer` (``ax.artists[-1]``, see ``.strings()``).
     """
     ax.set_axis_off()
     ax.set(xlim=(-1.9, 10.6), ylim=(-2.6, 4.3))

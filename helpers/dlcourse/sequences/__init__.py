@@ -5,7 +5,7 @@ hidden state ``h (N, H)``; weights in torch's (out, in) layout):
 
 * :mod:`.rnn` - the vanilla RNN step in both notations, the forward pass, BPTT, clipping by
   global norm, the "hello" character model;
-* :mod:`.lstm` - LSTM and GRU steps in the lecture's notation (four / three matrices acting
+* :mod:`.lstm` - LSTM steps in the lecture's notation and GRU steps in the Coursera DLS form (four / three matrices acting
   on ``[h_prev, x_t]``), parameter counts, conversion to and from ``torch.nn.LSTMCell``;
 * :mod:`.decoding` - greedy and beam search with length normalisation; :mod:`.bleu` - BLEU.
 
@@ -16,6 +16,12 @@ batched torch attention modules), :mod:`.gradflow` (gradient norms through time,
 translator with a pluggable attention module). Figures in :mod:`.plots`; ipywidgets only in
 :mod:`.widgets`. Graded pieces are private: the notebooks ask students to write them, and the
 widgets accept the students' versions. Importing this package loads NumPy only.
+
+Shape letters (CONTRIBUTING.md) with this week's exceptions, kept because the lecture and the
+students' function parameters use them: **H is the hidden size** (not an image height),
+**M the input size** of a cell (D elsewhere), K the vocabulary size, recurrent weights are
+**(out, in)** like torch's (``x_t @ W_xh.T``; dense layers elsewhere are (in, out)), and in
+attention **S is the number of encoder states** (``Hs (S, H_e)``; T_in elsewhere).
 """
 
 __all__: list[str] = []

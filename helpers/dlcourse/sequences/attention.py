@@ -1,6 +1,7 @@
 """Attention, one decoder state at a time (NumPy) and batched (torch modules for seq2seq).
 
-NumPy references (one decoder state ``h_t (H_d,)`` against the encoder states ``Hs (S, H_e)``;
+NumPy references (one decoder state ``h_t (H_d,)`` against the encoder states ``Hs (S, H_e)``,
+S the number of encoder states - T_in in CONTRIBUTING.md's letters, S on the slides;
 every function also accepts a leading batch axis: ``h_t (N, H_d)`` with ``Hs (N, S, H_e)``):
 
 * scores ``(S,)``: dot ``Hs @ h_t`` (needs H_d == H_e); general (Luong) ``h_t^T W_a h_s`` with

@@ -13,7 +13,8 @@ torch's ``nn.LSTMCell`` stacks the gate rows in the order (i, f, g, o), splits e
 an input part ``weight_ih (4H, M)`` and a recurrent part ``weight_hh (4H, H)`` and has two
 biases whose sum is ours: :func:`to_torch_lstmcell` / :func:`from_torch_lstmcell` convert.
 
-GRU (Cho et al. 2014, as in the lecture), keys ``W_z, W_r, W_h`` and ``b_z, b_r, b_h``::
+GRU (the Coursera DLS form: z weights the candidate, reset before the matrix product; Cho et al. 2014
+weight the old state with z), keys ``W_z, W_r, W_h`` and ``b_z, b_r, b_h``::
 
     z = sig(W_z [h, x] + b_z)    r = sig(W_r [h, x] + b_r)
     h_tilde = tanh(W_h [r * h, x] + b_h)    h = (1 - z) * h_prev + z * h_tilde
@@ -102,7 +103,7 @@ def _lstm_param_count(H: int, M: int) -> int:
 
 
 def _gru_step(x_t: np.ndarray, h_prev: np.ndarray, P: Mapping[str, np.ndarray]) -> np.ndarray:
-    """One GRU step in the lecture's convention: x_t (N, M), h_prev (N, H) -> h (N, H)."""
+    """One GRU step in the DLS form (z weights the candidate): x_t (N, M), h_prev (N, H) -> h (N, H)."""
     hx = np.concatenate([h_prev, x_t], axis=1)
     z = _sigmoid(hx @ P["W_z"].T + P["b_z"])
     r = _sigmoid(hx @ P["W_r"].T + P["b_r"])

@@ -1,7 +1,8 @@
 """The vanilla RNN in NumPy: one step in both notations, the forward pass through time, the
 sequence loss, backpropagation through time, clipping by global norm, the "hello" model.
 
-Conventions (fixed for the week): time first, ``X (T, N, M)``; hidden ``h (N, H)``; weights in
+Conventions (fixed for the week; CONTRIBUTING.md's exceptions: H = hidden size, M = input
+size, weights (out, in)): time first, ``X (T, N, M)``; hidden ``h (N, H)``; weights in
 torch's (out, in) layout, ``W_xh (H, M)``, ``W_hh (H, H)``, ``b_h (H,)``, ``W_hy (K, H)``,
 ``b_y (K,)``, so that::
 

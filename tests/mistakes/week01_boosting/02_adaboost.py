@@ -173,6 +173,38 @@ class _AdaBoostAlphaNoHalf(_AdaBoostOK):
         return self.alphas_                                 # same predictions as the right answer
 
 
+class _AdaBoostNpSign(_AdaBoostOK):
+    """predict and staged_predict with np.sign: a score of exactly 0 gives 0, not +1."""
+
+    def predict(self, X):
+        return np.sign(self.decision_function(X))
+
+    def staged_predict(self, X):
+        H = np.array([learner.predict(np.asarray(X, float)) for learner in self.learners_])   # (T, N)
+        yield from np.sign(np.cumsum(np.asarray(self._votes())[:, None] * H, axis=0))
+
+
+class _AdaBoostNoClip(_AdaBoostOK):
+    """eps is not clipped: a perfect stump gets eps = 0 and an infinite alpha."""
+
+    def fit(self, X, y):
+        X, y = np.asarray(X, float), np.asarray(y)
+        D = np.full(len(y), 1 / len(y))
+        self.learners_, alphas, errors = [], [], []
+        for _ in range(self.n_rounds):
+            learner = self._learner(X, y, D)
+            h = learner.predict(X)
+            eps = float(D[h != y].sum())
+            with np.errstate(divide="ignore", invalid="ignore"):
+                alpha = 0.5 * np.log((1 - eps) / eps)
+                D = self._update(D, y, h, alpha)
+            self.learners_.append(learner)
+            alphas.append(alpha)
+            errors.append(eps)
+        self.alphas_, self.errors_ = np.array(alphas), np.array(errors)
+        return self
+
+
 class _AdaBoostSamme(_AdaBoostOK):
     """Alternative right: SAMME-style update, wrong samples times e^{2 alpha}, then normalise."""
 
@@ -298,6 +330,10 @@ CASES = [
     wrong("test_AdaBoostScratch", "weights not updated between rounds", AdaBoostScratch=_AdaBoostNoReweight),
     wrong("test_AdaBoostScratch", "unweighted vote in decision_function", AdaBoostScratch=_AdaBoostPlainVote),
     wrong("test_AdaBoostScratch", "alpha without the 1/2 (same predictions)", AdaBoostScratch=_AdaBoostAlphaNoHalf),
+    wrong("test_AdaBoostScratch", "np.sign in predict: a score of exactly 0 gives 0, not +1",
+          AdaBoostScratch=_AdaBoostNpSign),
+    wrong("test_AdaBoostScratch", "eps not clipped: a perfect stump gets an infinite alpha",
+          AdaBoostScratch=_AdaBoostNoClip),
     right("test_AdaBoostScratch", "SAMME-style update and matrix vote", AdaBoostScratch=_AdaBoostSamme),
 
     wrong("test_integral_image", "unpadded integral image", integral_image=_ii_unpadded),

@@ -185,3 +185,42 @@ CASES = [
     right("test_GBRegressorScratch", "random_state=0 per tree, cumulative-sum staged_predict",
           GBRegressorScratch=_GBTreeSeed),
 ]
+
+# --------------------------------------------------------------------------- the week's quiz
+# Quiz items: equivalent forms of the right answer are accepted, typical wrong answers rejected.
+CASES += [
+    wrong("test_quiz_q1", "the slide's truncated weights: 2 x 0.142", q1=0.284),
+    wrong("test_quiz_q1", "counts the misclassified samples instead of summing their weights", q1=2),
+    wrong("test_quiz_q1", "left unanswered", q1=None),
+    right("test_quiz_q1", "the fraction as a string", q1="2/7"),
+    right("test_quiz_q1", "four decimals", q1=0.2857),
+    right("test_quiz_q1", "a NumPy float", q1=np.float64(2) / 7),
+
+    wrong("test_quiz_q2", "the integral image alone (d)", q2="d"),
+    wrong("test_quiz_q2", "confuses the cascade with bagging (c)", q2="c"),
+    wrong("test_quiz_q2", "two letters", q2="b, d"),
+    right("test_quiz_q2", "upper case with brackets", q2="(B)"),
+    right("test_quiz_q2", "lower case", q2="b"),
+
+    wrong("test_quiz_q3", "no early exit: every window pays for every stage", q3=62),
+    wrong("test_quiz_q3", "multiplies by the rejected fractions instead of those that pass", q3=42),
+    wrong("test_quiz_q3", "a string that is not a number", q3="six"),
+    right("test_quiz_q3", "an int", q3=6),
+    right("test_quiz_q3", "a string", q3="6"),
+    right("test_quiz_q3", "the sum written out", q3=2 + 0.2 * 10 + 0.04 * 50),
+
+    wrong("test_quiz_q4", "F0 = median and residual = predicted - observed",
+          q4={"F0": "e", "pseudo-residual": "f", "leaf value": "c", "step": "d"}),
+    wrong("test_quiz_q4", "leaf value and step swapped",
+          q4={"F0": "a", "pseudo-residual": "b", "leaf value": "d", "step": "c"}),
+    wrong("test_quiz_q4", "a list instead of a dict", q4=["a", "b", "c", "d"]),
+    right("test_quiz_q4", "upper-case letters", q4={"F0": "A", "pseudo-residual": "B", "leaf value": "C", "step": "D"}),
+    right("test_quiz_q4", "the keys in another order",
+          q4={"step": "d", "leaf value": "c", "pseudo-residual": "b", "F0": "a"}),
+
+    wrong("test_quiz_q5", "believes bagging removes a shared bias", q5={"a", "b", "c", "e"}),
+    wrong("test_quiz_q5", "forgets the random forest", q5={"a", "b"}),
+    wrong("test_quiz_q5", "only gradient boosting's squared loss", q5={"d"}),
+    right("test_quiz_q5", "a list in another order", q5=["e", "a", "b"]),
+    right("test_quiz_q5", "a comma-separated string", q5="a, b, e"),
+]

@@ -379,3 +379,29 @@ CASES = [
     right("test_MLP", "bias first, sum() with start, grads zeroed after the update",
           **{**_ENGINE, "train_step": _train_step_alt}),
 ]
+
+# --------------------------------------------------------------------------- the week's quiz
+# Quiz items: equivalent forms of the right answer are accepted, typical wrong answers rejected.
+_Q1 = {"neural networks": "a", "stochastic gradient descent": "b", "convolutional networks": "c", "LSTM": "d"}
+CASES += [
+    wrong("test_quiz_q1", "CNN and LSTM swapped", q1={**_Q1, "convolutional networks": "d", "LSTM": "c"}),
+    wrong("test_quiz_q1", "everything dated to the deep-learning boom",
+          q1={"neural networks": "e", "stochastic gradient descent": "e", "convolutional networks": "e", "LSTM": "f"}),
+    wrong("test_quiz_q1", "an item missing", q1={k: v for k, v in _Q1.items() if k != "LSTM"}),
+    right("test_quiz_q1", "upper case, brackets", q1={k: f"({v.upper()})" for k, v in _Q1.items()}),
+
+    wrong("test_quiz_q2", "thinks backpropagation is new", q2={"a", "b", "c", "d"}),
+    wrong("test_quiz_q2", "data only", q2={"a"}),
+    right("test_quiz_q2", "a tuple of upper-case letters", q2=("C", "B", "A")),
+    right("test_quiz_q2", "a plain string of letters", q2="abc"),
+
+    wrong("test_quiz_q3", "the derivative's maximum once, not ten times", q3=0.25),
+    wrong("test_quiz_q3", "sigma(0) instead of sigma'(0): 0.5 ** 10", q3=0.5 ** 10),
+    wrong("test_quiz_q3", "tanh's maximum slope, 1", q3=1),
+    right("test_quiz_q3", "the value written out", q3=9.5367e-07),
+    right("test_quiz_q3", "a fraction string", q3="1/1048576"),
+
+    wrong("test_quiz_q4", "believes linear layers cannot be backpropagated (b)", q4="b"),
+    wrong("test_quiz_q4", "speed (c)", q4="c"),
+    right("test_quiz_q4", "upper case", q4="A"),
+]

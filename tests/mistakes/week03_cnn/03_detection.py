@@ -338,6 +338,9 @@ def _anchor_corner_boxes(box_wh, anchors_wh):
     return best
 
 
+_Q1 = {"from above": "a", "far away": "b", "curled up": "c", "behind a sofa": "d", "at dusk": "e",
+       "on a striped rug": "f", "Sphynx and Persian": "g"}
+
 CASES = [
     wrong("test_iou", "inclusive '+1' pixel convention", iou=_iou_plus_one),
     wrong("test_iou", "negative overlap not clipped", iou=_iou_no_clip),
@@ -377,4 +380,19 @@ CASES = [
     wrong("test_best_anchor", "ties go to the last anchor", best_anchor=_anchor_last_tie),
     wrong("test_best_anchor", "returns the IoU instead of the index", best_anchor=_anchor_returns_iou),
     right("test_best_anchor", "boxes anchored at a common corner", best_anchor=_anchor_corner_boxes),
+
+    wrong("test_quiz_q1", "clutter and occlusion swapped", q1=dict(_Q1, **{"behind a sofa": "f", "on a striped rug": "d"})),
+    wrong("test_quiz_q1", "a photo missing", q1={k: v for k, v in _Q1.items() if k != "at dusk"}),
+    right("test_quiz_q1", "upper-case letters", q1={k: v.upper() for k, v in _Q1.items()}),
+    wrong("test_quiz_q2", "a fraction instead of percent", q2=0.258),
+    wrong("test_quiz_q2", "AlexNet's 2012 error instead", q2=15.3),
+    right("test_quiz_q2", "a string", q2="25.8"),
+    right("test_quiz_q2", "a fraction string", q2="129/5"),
+    wrong("test_quiz_q3", "B forgotten: 5 + C per cell", q3=13 * 13 * 85),
+    wrong("test_quiz_q3", "class probabilities per box", q3=13 * 13 * 5 * 85),
+    right("test_quiz_q3", "a NumPy integer", q3=np.int64(17745)),
+    right("test_quiz_q3", "a float", q3=17745.0),
+    wrong("test_quiz_q4", "two-stage", q4="b"),
+    wrong("test_quiz_q4", "not a letter", q4=3),
+    right("test_quiz_q4", "upper case", q4="C"),
 ]

@@ -201,7 +201,7 @@ def _clip_per_tensor(grads, max_norm):
 
 
 def _clip_squared(grads, max_norm):
-    total = float(sum(np.sum(g * g) for g in grads.values()))           # the seed's erratum
+    total = float(sum(np.sum(g * g) for g in grads.values()))           # the IFT6758 slides' squared norm
     return {k: g * min(1.0, max_norm / (total + 1e-6)) for k, g in grads.items()}, total
 
 
@@ -261,7 +261,7 @@ CASES = [
     right("test_rnn_backward", "per-step loop with h0 stored in front of the states", rnn_backward=_backward_padded),
 
     wrong("test_clip_by_global_norm", "per-tensor clipping", clip_by_global_norm=_clip_per_tensor),
-    wrong("test_clip_by_global_norm", "squared norm (seed erratum)", clip_by_global_norm=_clip_squared),
+    wrong("test_clip_by_global_norm", "squared norm (as on the IFT6758 slides)", clip_by_global_norm=_clip_squared),
     wrong("test_clip_by_global_norm", "mutates the input in place", clip_by_global_norm=_clip_in_place),
     wrong("test_clip_by_global_norm", "scales small gradients up", clip_by_global_norm=_clip_scales_up),
     right("test_clip_by_global_norm", "flattened norm, if total > max_norm", clip_by_global_norm=_clip_flat_norm),

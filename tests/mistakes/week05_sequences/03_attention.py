@@ -302,6 +302,27 @@ def _bleu_geometric_product(candidate, references, max_n=4):
     return bp * math.prod(float(p) for p in ps) ** (1 / max_n)
 
 
+def _beam_ties_reversed(step_logprobs, B, max_len, eos, alpha=0.7):
+    """Sorts ascending and reverses the list: ties come out in reverse order (larger token ids first)."""
+    live, finished = [((), 0.0)], []
+    while live:
+        extensions = []
+        for ids, logp in live:
+            lp = np.asarray(step_logprobs(ids), dtype=float)
+            extensions += [(ids + (v,), logp + float(lp[v])) for v in range(len(lp))]
+        extensions = sorted(extensions, key=lambda h: h[1])[::-1]
+        live = []
+        for ids, logp in extensions[:B]:
+            if ids[-1] == eos or len(ids) >= max_len:
+                finished.append((ids, logp / len(ids) ** alpha))
+            else:
+                live.append((ids, logp))
+    return sorted(finished, key=lambda h: -h[1])
+
+
+_Q1 = {"house price": "a", "image captioning": "b", "review sentiment": "c", "video classification": "c",
+       "frame labelling": "d", "translation": "e"}
+
 CASES = [
     wrong("test_score_functions", "general score with W_a transposed (W_a h_t)", score_general=_general_transposed),
     wrong("test_score_functions", "concat of [h_s; h_t] instead of [h_t; h_s]", score_concat=_concat_swapped),
@@ -336,9 +357,26 @@ CASES = [
 
     wrong("test_bleu", "clipping by the sum over references", modified_precision=_mp_sum_refs),
     wrong("test_bleu", "no clipping", modified_precision=_mp_no_clip),
-    wrong("test_bleu", "exp(mean p_n) without the log (seed erratum)", bleu=_bleu_no_log),
+    wrong("test_bleu", "exp(mean p_n) without the log (as in some DLS summaries)", bleu=_bleu_no_log),
     wrong("test_bleu", "brevity penalty with the longest reference", bleu=_bleu_longest),
     wrong("test_bleu", "closest reference length, the longer on ties", bleu=_bleu_closest_longer_on_tie),
     right("test_bleu", "Counter & / | clipping, product ** (1/N)", modified_precision=_mp_union,
           bleu=_bleu_geometric_product),
+
+    wrong("test_beam_search", "ties broken in reverse (ascending sort, then reversed)", beam_search=_beam_ties_reversed),
+
+    wrong("test_quiz_q1", "left as None", q1=None),
+    wrong("test_quiz_q1", "whole-video classification taken as same-length many-to-many", q1=dict(_Q1, **{"video classification": "d"})),
+    wrong("test_quiz_q1", "captioning taken as many-to-one", q1=dict(_Q1, **{"image captioning": "c"})),
+    right("test_quiz_q1", "upper-case letters in brackets", q1={k: f"({v.upper()})" for k, v in _Q1.items()}),
+    wrong("test_quiz_q2", "Bahdanau and Luong swapped", q2={"Bahdanau": "b", "Luong": "a", "GNMT": "c"}),
+    wrong("test_quiz_q2", "a list instead of a dict", q2=["a", "b", "c"]),
+    right("test_quiz_q2", "upper case", q2={"Bahdanau": "A", "Luong": "B", "GNMT": "C"}),
+    wrong("test_quiz_q3", "concat forgotten", q3={"a", "b", "d"}),
+    wrong("test_quiz_q3", "the transformer's scaled dot added", q3={"a", "b", "c", "d", "e"}),
+    right("test_quiz_q3", "a comma-separated string", q3="a, b, c, d"),
+    right("test_quiz_q3", "a list in upper case", q3=["D", "C", "B", "A"]),
+    wrong("test_quiz_q4", "every encoder state", q4="a"),
+    wrong("test_quiz_q4", "the attention answer", q4="d"),
+    right("test_quiz_q4", "upper case with brackets", q4=" (B) "),
 ]

@@ -1,9 +1,9 @@
-"""The one pattern every course widget follows: state + pure update + render + thin binding.
+"""The explorer: state + pure update + render + thin binding, the pattern of every course widget.
 
-A topic's ``widgets.py`` writes two pure functions and hands them to :class:`Explorer`:
+A week's ``widgets`` module writes two pure functions and hands them to :class:`Explorer`:
 
-* ``compute(**params) -> state`` - a dict (or dataclass) of everything the picture needs;
-  no drawing, no ipywidgets, so tests call it directly;
+* ``compute(**params) -> state`` - a small frozen dataclass (or NamedTuple) of everything
+  the picture needs; no drawing, no ipywidgets, so tests call it directly;
 * ``render(state, fig) -> None`` - draws ``state`` on a blank ``matplotlib.figure.Figure``.
 
 :class:`Explorer` owns the controls, calls ``compute`` then ``render`` on every change, and
@@ -13,18 +13,22 @@ under the figure instead of vanishing into the browser console.
 
 Tests set ``explorer.controls["name"].value = ...`` in Python and assert on
 ``explorer.state`` and on ``explorer.fig`` (its axes, lines, collections).
+
+To change several controls with one redraw (a button that moves three sliders, a preset that
+fills a kernel), hold the redraws: ``with explorer.hold(): ...`` (see :meth:`Explorer.hold`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import ipywidgets as W
+import ipywidgets as ipw
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -73,7 +77,7 @@ class Explorer:
     title : optional HTML shown above the controls.
     """
 
-    def __init__(self, controls: Mapping[str, W.Widget], compute: Callable[..., Any],
+    def __init__(self, controls: Mapping[str, ipw.Widget], compute: Callable[..., Any],
                  render: Callable[[Any, Figure], None], *, figsize: tuple[float, float] = (9, 4),
                  buttons: Mapping[str, Callable[["Explorer"], None]] | None = None,
                  title: str | None = None, dpi: int = 72, layout: Callable[[Figure], None] | None = None):
@@ -82,35 +86,63 @@ class Explorer:
         self.fig = Figure(figsize=figsize)  # no layout engine: it would double the redraw time
         if layout is not None:
             layout(self.fig)
-        self.image = W.Image(format="png")
-        self.message = W.HTML()
+        self.image = ipw.Image(format="png")
+        self.message = ipw.HTML()
         self.state: Any = None
         self.last_update_seconds = 0.0
         self.raise_errors = False  # tests set True so a broken callback fails the test
+        self._held = 0             # > 0 inside ``with self.hold():``
         self.buttons = {}
         for label, callback in (buttons or {}).items():
-            button = W.Button(description=label)
+            button = ipw.Button(description=label)
             button.on_click(lambda _b, cb=callback: self._run(cb, self))
             self.buttons[label] = button
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
             if getattr(control, "description", "") and hasattr(control, "style"):
                 control.style.description_width = "initial"  # show labels in full, not "n_estimat..."
-        rows = [W.HTML(title)] if title else []
-        rows.append(W.HBox(list(self.controls.values())[:3]))
+        rows = [ipw.HTML(title)] if title else []
+        rows.append(ipw.HBox(list(self.controls.values())[:3]))
         if len(self.controls) > 3:
-            rows.append(W.HBox(list(self.controls.values())[3:]))
+            rows.append(ipw.HBox(list(self.controls.values())[3:]))
         if self.buttons:
-            rows.append(W.HBox(list(self.buttons.values())))
-        self.widget = W.VBox([*rows, self.image, self.message])
+            rows.append(ipw.HBox(list(self.buttons.values())))
+        self.widget = ipw.VBox([*rows, self.image, self.message])
         self.update()
 
     def params(self) -> dict[str, Any]:
         return {name: control.value for name, control in self.controls.items()}
 
     def update(self) -> None:
-        """Recompute the state from the controls and redraw (what every control change calls)."""
+        """Recompute the state from the controls and redraw (what every control change calls);
+        does nothing while redraws are held (:meth:`hold`)."""
+        if self._held:
+            return
         self._run(self._update)
+
+    @property
+    def held(self) -> bool:
+        """True inside ``with explorer.hold():`` (an observer can tell its own changes apart)."""
+        return self._held > 0
+
+    @contextlib.contextmanager
+    def hold(self, redraw: bool = True) -> Iterator["Explorer"]:
+        """Hold redraws while several controls change, then redraw once.
+
+        ``with ex.hold(): ex.controls["w1"].value = 1.0; ex.controls["w2"].value = -2.0``
+        computes and draws once, when the block ends (``redraw=True``). An observer that runs
+        *before* the Explorer's own (registered before the Explorer was built) and sets other
+        controls in reaction to a change uses ``redraw=False``: the change that called it
+        redraws anyway. Holds nest; only the outermost block redraws. While held,
+        :attr:`held` is True, so such an observer can ignore the changes it makes itself.
+        """
+        self._held += 1
+        try:
+            yield self
+        finally:
+            self._held -= 1
+        if redraw and not self._held:
+            self.update()
 
     def _update(self) -> None:
         start = time.perf_counter()
@@ -125,9 +157,11 @@ class Explorer:
         self.last_update_seconds = time.perf_counter() - start
 
     def _run(self, fn: Callable, *args: Any) -> None:
+        """Run a callback; its error goes under the figure. The message is cleared BEFORE the call,
+        so an error of a redraw the callback triggers (a button moving a slider) stays visible."""
+        self.message.value = ""
         try:
             fn(*args)
-            self.message.value = ""
         except Exception as exc:  # show it under the figure: callbacks have no other outlet
             tb = traceback.format_exc(limit=3)
             self.message.value = (f"<pre style='color:#D55E00'>{html.escape(f'{type(exc).__name__}: {exc}')}\n"
