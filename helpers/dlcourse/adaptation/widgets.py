@@ -1,24 +1,32 @@
-"""Week 11 widgets (only this module imports ipywidgets): the TrAdaBoost stepper."""
+"""Week 11 widgets (only this module imports ipywidgets): the TrAdaBoost stepper and the shift explorer.
+
+Each widget is a frozen state dataclass, a pure ``compute_*``, a ``_layout_*`` that creates the axes
+once (fixed ticks and labels frozen with :func:`~dlcourse.widgetkit.freeze_static`), a ``render_*``
+that draws the state's data, and a builder returning an :class:`~dlcourse.widgetkit.Explorer`.
+Expensive work (20 TrAdaBoost rounds; one source-only network and six domain classifiers) runs
+once, when the widget is built.
+"""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
 
-import ipywidgets as W
+import ipywidgets as ipw
 import numpy as np
 
 from ..plotting import PALETTE
-from ..widgetkit import Explorer
-from . import plots
+from ..widgetkit import Explorer, freeze_static, title
 from .tradaboost import fit_tradaboost, old_new_reviews, predict_tradaboost
 
-__all__ = ["TrAdaBoostState", "compute_tradaboost", "tradaboost_stepper", "ShiftState", "compute_shift",
-           "shift_explorer"]
+__all__ = ["tradaboost_stepper", "shift_explorer"]
 
 N_ROUNDS = 20
+_GROUPS = (("relevant", "blue", "o", "source, same concept"), ("misleading", "vermillion", "o", "source, rotated concept"),
+           ("target", "green", "s", "target (labelled)"))
 
 
+# ------------------------------------------------------------------------------ TrAdaBoost stepper
 @dataclass(frozen=True)
 class TrAdaBoostState:
     variant: str
@@ -53,6 +61,35 @@ def compute_tradaboost(variant: str = "lecture", round: int = 0, update=None, er
                            fit.w_src[:, rel].sum(1), fit.w_src[:, ~rel].sum(1), fit.w_tgt.sum(1), acc)
 
 
+def _layout_tradaboost(fig):
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.set(xlabel="x1", ylabel="x2", xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), xticks=[-3, 0, 3], yticks=[-3, 0, 3])
+    ax2.set(xlabel="round", ylabel="share of the total weight", ylim=(0, 1), xlim=(0, N_ROUNDS),
+            xticks=[0, 10, 20], yticks=[0, 0.5, 1])
+    fig.subplots_adjust(wspace=0.3, bottom=0.15, top=0.88)
+    freeze_static(fig, [a for ax in (ax1, ax2) for a in (ax.xaxis, ax.yaxis)])
+
+
+def render_tradaboost(state: TrAdaBoostState, fig):
+    """Marker area proportional to weight; each group's share of the total weight over the rounds."""
+    ax1, ax2 = fig.axes
+    size = 6000 * state.weights
+    for attr, c, mk, _ in _GROUPS:
+        mask = getattr(state, attr)
+        ax1.scatter(*state.X[mask].T, s=size[mask], color=PALETTE[c], marker=mk, linewidths=0)
+    title(ax1, f"{state.variant} rule: weights before round {state.round + 1}")
+    r = np.arange(len(state.share_relevant))
+    for attr, c, _, _ in _GROUPS:
+        ax2.plot(r, getattr(state, "share_" + attr), color=PALETTE[c])
+    ax2.axvline(state.round, color="k", lw=0.8)
+    title(ax2, f"target accuracy of the vote: {state.accuracy:.3f}")
+
+
+def _legend_html() -> str:
+    glyph = {"o": "&#9679;", "s": "&#9632;"}
+    return " &nbsp; ".join(f"<span style='color:{PALETTE[c]}'>{glyph[mk]}</span> {name}" for _, c, mk, name in _GROUPS)
+
+
 def tradaboost_stepper(update=None, error=None) -> Explorer:
     """Round slider and rule toggle over a precomputed 20-round fit on the "old vs new" data.
 
@@ -60,18 +97,19 @@ def tradaboost_stepper(update=None, error=None) -> Explorer:
     """
     for v in ("lecture", "paper"):
         _fits(v, update, error)                                  # fit once, when built
-    controls = {"variant": W.ToggleButtons(options=["lecture", "paper"], description="rule"),
-                "round": W.IntSlider(0, 0, N_ROUNDS, description="round")}
+    controls = {"variant": ipw.ToggleButtons(options=["lecture", "paper"], description="rule"),
+                "round": ipw.IntSlider(0, 0, N_ROUNDS, description="round")}
 
     def next_round(ex):
         ex.controls["round"].value = min(N_ROUNDS, ex.controls["round"].value + 1)
 
     return Explorer(controls, functools.partial(compute_tradaboost, update=update, error=error),
-                    plots.plot_tradaboost_round, layout=plots.tradaboost_layout, figsize=(8, 3.3),
+                    render_tradaboost, layout=_layout_tradaboost, figsize=(8, 3.3),
                     buttons={"Next round": next_round},
-                    title="<b>TrAdaBoost: which source samples fade</b><br>" + plots.tradaboost_legend_html())
+                    title="<b>TrAdaBoost: which source samples fade</b><br>" + _legend_html())
 
 
+# ------------------------------------------------------------------------------ shift explorer
 STRENGTHS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 
@@ -79,7 +117,7 @@ STRENGTHS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 class ShiftState:
     index: int
     strength: float
-    montage: np.ndarray            # (8, 8 * 8, 3): the first eight target test images side by side
+    montage: np.ndarray                 # (8, 8 * 8, 3): the first eight target test images side by side
     strengths: tuple[float, ...]
     source_only: tuple[float, ...]      # target test accuracy of ONE source-only model, per strength
     domain_accuracy: tuple[float, ...]  # held-out accuracy of a source-vs-target logistic regression
@@ -106,15 +144,35 @@ def compute_shift(index: int = 5) -> ShiftState:
     return ShiftState(index, STRENGTHS[index], montages[index], STRENGTHS, acc, dom)
 
 
+def _layout_shift(fig):
+    ax1, ax2 = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, 2.2]})
+    ax1.set(xticks=[], yticks=[])
+    ax2.set(xlabel="blend strength s", ylabel="accuracy", ylim=(0, 1.05), xlim=(0, 1),
+            xticks=[0, 0.5, 1], yticks=[0, 0.5, 1])
+    fig.subplots_adjust(hspace=0.35, top=0.92, bottom=0.12)
+    freeze_static(fig, [ax2.xaxis, ax2.yaxis])
+
+
+def render_shift(state: ShiftState, fig):
+    ax1, ax2 = fig.axes
+    ax1.imshow(state.montage, interpolation="nearest")
+    title(ax1, f"target samples at s = {state.strength:.2f}")
+    ax2.plot(state.strengths, state.source_only, "o-", color=PALETTE["blue"])
+    ax2.plot(state.strengths, state.domain_accuracy, "s-", color=PALETTE["vermillion"])
+    ax2.axvline(state.strength, color="k", lw=0.8)
+    title(ax2, f"source-only on target {state.source_only[state.index]:.2f} · "
+               f"domain classifier {state.domain_accuracy[state.index]:.2f}")
+
+
 def shift_explorer() -> Explorer:
     """Blend-strength slider: target samples, source-only target accuracy, domain-classifier accuracy.
 
     Builds in a few seconds (one source-only network, one domain classifier per strength).
     """
     _shift_table()
-    controls = {"index": W.SelectionSlider(options=[(f"{s:.1f}", i) for i, s in enumerate(STRENGTHS)],
-                                           value=len(STRENGTHS) - 1, description="blend strength s")}
-    return Explorer(controls, compute_shift, plots.plot_shift, layout=plots.shift_layout, figsize=(6, 4.2),
+    controls = {"index": ipw.SelectionSlider(options=[(f"{s:.1f}", i) for i, s in enumerate(STRENGTHS)],
+                                             value=len(STRENGTHS) - 1, description="blend strength s")}
+    return Explorer(controls, compute_shift, render_shift, layout=_layout_shift, figsize=(6, 4.2),
                     title="<b>How strong is the shift?</b> &nbsp; "
                           f"<span style='color:{PALETTE['blue']}'>&#9679;</span> source-only accuracy on the target "
                           f"&nbsp; <span style='color:{PALETTE['vermillion']}'>&#9632;</span> domain-classifier accuracy")
