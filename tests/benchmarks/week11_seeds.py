@@ -1,0 +1,47 @@
+"""Week 11 evidence across seeds (not part of make test): source-only, DANN, oracle and fine-tuned
+target accuracies on digits -> digits-M, the domain-classifier error on the learned features, and
+TrAdaBoost against pooled AdaBoost and target-only AdaBoost on the "old vs new reviews" data.
+
+    DLCOURSE_TORCH_THREADS=1 .venv/bin/python tests/benchmarks/week11_seeds.py [n_seeds]
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+
+def main(n_seeds: int = 5) -> None:
+    import torch
+    from sklearn.ensemble import AdaBoostClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    from dlcourse.adaptation.dann import accuracy, features_of, few_target_labels, fine_tune, train_dann
+    from dlcourse.adaptation.shift import domain_classifier_error
+    from dlcourse.adaptation.tradaboost import adaboost_pooled, fit_tradaboost, old_new_reviews, predict_tradaboost
+    from dlcourse.data.domains import digits_domains
+
+    torch.set_num_threads(1)
+    print("seed  source  dann   oracle  fine-tuned(100)  domain-error(source feats, dann feats)")
+    for seed in range(n_seeds):
+        d = digits_domains(1.0, rng=seed)
+        runs = {m: train_dann(d, m, epochs=30, seed=seed) for m in ("source", "dann", "oracle")}
+        Xf, yf = few_target_labels(d, 10, seed)
+        ft = accuracy(fine_tune(runs["source"].model, Xf, yf, steps=300, seed=seed), d["Xt_test"], d["yt_test"])
+        errs = [domain_classifier_error(features_of(runs[m].model, d["Xs_test"]), features_of(runs[m].model, d["Xt_test"]))
+                for m in ("source", "dann")]
+        print(f"{seed:4d}  {runs['source'].target_accuracy:.3f}   {runs['dann'].target_accuracy:.3f}  "
+              f"{runs['oracle'].target_accuracy:.3f}   {ft:.3f}            {errs[0]:.3f}, {errs[1]:.3f}", flush=True)
+    print("\nseed  TrAdaBoost(lecture)  TrAdaBoost(paper)  AdaBoost pooled  AdaBoost target-only")
+    for seed in range(n_seeds):
+        Xs, ys, _, Xt, yt, Xte, yte = old_new_reviews(rng=seed)
+        acc = [np.mean(predict_tradaboost(fit_tradaboost(Xs, ys, Xt, yt, 20, v), Xte) == yte) for v in ("lecture", "paper")]
+        pooled = np.mean(adaboost_pooled(Xs, ys, Xt, yt).predict(Xte) == yte)
+        tonly = np.mean(AdaBoostClassifier(DecisionTreeClassifier(max_depth=1), n_estimators=20, random_state=0)
+                        .fit(Xt, yt).predict(Xte) == yte)
+        print(f"{seed:4d}  {acc[0]:.3f}                {acc[1]:.3f}              {pooled:.3f}            {tonly:.3f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)

@@ -1,0 +1,110 @@
+"""Week 11 numerics against independent oracles: the GRL by autograd, the lambda schedule key,
+TrAdaBoost's micro example (the lecture's verified numbers), the final vote, the digits-M data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from dlcourse.adaptation import dann, shift, tradaboost
+from dlcourse.data.domains import digits_domains, make_digits_m, sample_photos
+
+
+def test_grl_forward_identity_backward_minus_lambda_on_a_composed_graph():
+    torch.manual_seed(0)
+    a, b = torch.nn.Linear(3, 4).double(), torch.nn.Linear(4, 2).double()
+    x = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
+    h = torch.sin(a(x))
+    up = torch.randn(5, 2, dtype=torch.float64)
+    out = b(dann._grad_reverse(h, 0.7))
+    assert torch.equal(out, b(h))
+    gx, gb = torch.autograd.grad((out * up).sum(), [x, b.weight], retain_graph=True)
+    rx, rb = torch.autograd.grad((b(h) * up).sum(), [x, b.weight])
+    assert torch.allclose(gb, rb) and torch.allclose(gx, -0.7 * rx)
+
+
+def test_lambda_schedule_key():
+    assert dann._dann_lambda(0.0) == 0.0
+    assert abs(dann._dann_lambda(1.0) - 0.999909) < 5e-7
+    assert abs(dann._dann_lambda(1.0) - (2 / (1 + math.exp(-10)) - 1)) < 1e-15
+
+
+def test_domain_labels_source_zero_target_one():
+    assert dann._domain_labels(2, 1).tolist() == [0.0, 0.0, 1.0]
+
+
+def test_dann_step_gradients_match_manual_autograd():
+    model = dann.dann_model(0)
+    g = torch.Generator().manual_seed(0)
+    xs, xt, ys = torch.rand(4, 3, 8, 8, generator=g), torch.rand(3, 3, 8, 8, generator=g), torch.tensor([0, 1, 2, 3])
+    dann._dann_step(model, torch.optim.SGD(model.parameters(), lr=0.0), xs, ys, xt, 0.4)
+    got = {n: p.grad.clone() for n, p in model.named_parameters()}
+    model.zero_grad()
+    fs, ft = model.features(xs), model.features(xt)
+    lab = torch.nn.functional.cross_entropy(model.label_head(fs), ys)
+    dom = torch.nn.functional.binary_cross_entropy_with_logits(model.domain_head(torch.cat([fs, ft])).squeeze(-1),
+                                                               torch.tensor([0.0] * 4 + [1.0] * 3))
+    params = dict(model.named_parameters())
+    gl = torch.autograd.grad(lab, list(params.values()), allow_unused=True, retain_graph=True)
+    gd = torch.autograd.grad(dom, list(params.values()), allow_unused=True)
+    for (name, p), a, b in zip(params.items(), gl, gd):
+        a = torch.zeros_like(p) if a is None else a
+        b = torch.zeros_like(p) if b is None else b
+        expected = a - 0.4 * b if name.startswith("features") else a + b
+        assert torch.allclose(got[name], expected, atol=1e-6), name
+
+
+@pytest.mark.parametrize("variant,key", [("lecture", 0.068059), ("paper", 0.075993)])
+def test_tradaboost_micro_example(variant, key):
+    miss_s, miss_t = np.r_[1, np.zeros(7)].astype(bool), np.r_[1, 0, 0, 0].astype(bool)
+    e = tradaboost._tradaboost_error(np.full(4, 0.25), miss_t)
+    assert e == 0.25
+    ws, wt, at, a = tradaboost._tradaboost_update(np.full(8, 1 / 8), np.full(4, 1 / 4), miss_s, miss_t, e, 8, 10, variant)
+    assert abs(at - 1.098612) < 1e-6 and abs(a - 0.607942) < 1e-6
+    assert abs(ws[0] - key) < 1e-6 and np.allclose(ws[1:], 0.125)
+    assert np.allclose(wt, [0.75, 0.25, 0.25, 0.25])
+
+
+def test_tradaboost_error_is_a_brute_force_weighted_error():
+    g = np.random.default_rng(0)
+    w, miss = g.random(11), g.random(11) < 0.5
+    brute = sum(wi for wi, mi in zip(w, miss) if mi) / sum(w)
+    assert abs(tradaboost._tradaboost_error(w, miss) - brute) < 1e-12
+
+
+def test_tradaboost_fit_keeps_a_distribution_and_fades_the_misleading_source():
+    Xs, ys, rel, Xt, yt, Xte, yte = tradaboost.old_new_reviews(rng=0)
+    fit = tradaboost.fit_tradaboost(Xs, ys, Xt, yt, 20)
+    assert np.allclose(fit.w_src.sum(1) + fit.w_tgt.sum(1), 1.0)
+    share_bad = fit.w_src[:, ~rel].sum(1)
+    assert share_bad[-1] < 0.85 * share_bad[0]
+    acc = np.mean(tradaboost.predict_tradaboost(fit, Xte) == yte)
+    pooled = np.mean(tradaboost.adaboost_pooled(Xs, ys, Xt, yt).predict(Xte) == yte)
+    assert acc >= pooled
+
+
+def test_final_vote_uses_only_the_second_half():
+    Xs, ys, rel, Xt, yt, Xte, yte = tradaboost.old_new_reviews(rng=1)
+    fit = tradaboost.fit_tradaboost(Xs, ys, Xt, yt, 6)
+    votes = sum(fit.alphas[t] * fit.learners[t].predict(Xte) for t in (2, 3, 4, 5))   # rounds 3..6 of 6
+    expected = (votes >= 0.5 * sum(fit.alphas[2:])).astype(int)
+    assert np.array_equal(tradaboost.predict_tradaboost(fit, Xte), expected)
+
+
+def test_digits_m_shape_range_determinism():
+    X = np.random.default_rng(0).random((5, 64))
+    a = make_digits_m(X, sample_photos(), rng=3)
+    b = make_digits_m(X, sample_photos(), rng=3)
+    assert a.shape == (5, 3, 8, 8) and a.min() >= 0 and a.max() <= 1 and np.array_equal(a, b)
+    assert np.allclose(make_digits_m(X, sample_photos(), rng=3, strength=0.0), np.repeat(X.reshape(5, 1, 8, 8), 3, 1))
+
+
+def test_domains_are_disjoint_and_shifted():
+    d = digits_domains(rng=0)
+    assert len(d["Xs_train"]) + len(d["Xs_test"]) + len(d["Xt_train"]) + len(d["Xt_test"]) == 1797
+    err = shift.domain_classifier_error(d["Xs_train"], d["Xt_train"])
+    assert err < 0.05                                    # the domains are easy to tell apart
+    assert shift.domain_classifier_error(d["Xs_train"][:300], d["Xs_train"][300:600]) > 0.3
