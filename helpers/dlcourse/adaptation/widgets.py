@@ -171,7 +171,7 @@ def shift_explorer() -> Explorer:
     """
     _shift_table()
     controls = {"index": ipw.SelectionSlider(options=[(f"{s:.1f}", i) for i, s in enumerate(STRENGTHS)],
-                                             value=len(STRENGTHS) - 1, description="blend strength s")}
+                                             value=0, description="blend strength s")}
     return Explorer(controls, compute_shift, render_shift, layout=_layout_shift, figsize=(6, 4.2),
                     title="<b>How strong is the shift?</b> &nbsp; "
                           f"<span style='color:{PALETTE['blue']}'>&#9679;</span> source-only accuracy on the target "
