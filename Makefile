@@ -15,6 +15,10 @@ THREADS_1 := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 DLCOURSE
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 # nbgrader calls the venv's `alembic` executable by name when it creates a gradebook.
 export PATH := $(abspath $(BIN)):$(PATH)
+# dlcourse's bytecode, compiled before anything starts kernels: where PYTHONDONTWRITEBYTECODE is
+# set (this CI machine sets it) every kernel would otherwise recompile the package from source.
+# Python still reads .pyc files it may not write; a stale one is ignored, never wrong.
+BYTECODE = $(BIN)/python -m compileall -q -j 0 helpers/dlcourse >/dev/null
 
 .PHONY: help lab test nbval e2e bench release guide grade install install-test clean-venv
 
@@ -35,6 +39,7 @@ $(BIN)/python:
 $(VENV)/.installed: binder/lock.txt pyproject.toml | $(BIN)/python
 	$(PIP) install -r binder/lock.txt
 	$(PIP) install --no-deps -e .
+	@$(BYTECODE)
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed tests/requirements.txt
@@ -46,6 +51,7 @@ install-test: $(VENV)/.installed-test
 
 # Opens on course/START_HERE.ipynb, the students' front door (course map, how to check a submission).
 lab: $(VENV)/.installed
+	@$(BYTECODE)
 	$(BIN)/jupyter lab --ServerApp.root_dir=course --LabApp.default_url=/lab/tree/START_HERE.ipynb $(LAB_ARGS)
 
 # Offline: tests/offline/sitecustomize.py refuses non-loopback connections in every process
@@ -57,20 +63,24 @@ OFFLINE := DLCOURSE_OFFLINE=1 PYTHONPATH=$(CURDIR)/tests/offline
 # The cell timeout is nbgrader's Execute.timeout. JUnit XML feeds the test-count floor in .ci/run.
 NBVAL := --nbval-lax --nbval-cell-timeout=60
 test: $(VENV)/.installed-test
+	@$(BYTECODE)
 	$(THREADS_1) $(OFFLINE) $(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) --ignore=tests/e2e \
 	  --junitxml=artifacts/junit-test.xml $(PYTEST_ARGS) tests solutions
 
 # Check one week's solution notebooks after editing them (same settings as make test).
 nbval: $(VENV)/.installed-test
+	@$(BYTECODE)
 	@test -d solutions/$(WEEK) || { echo "usage: make nbval WEEK=week05_sequences  (one of: $(WEEKS))"; exit 2; }
 	$(THREADS_1) $(OFFLINE) $(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) solutions/$(WEEK) $(PYTEST_ARGS)
 
 # Real JupyterLab + Debian's Chromium via Playwright; screenshots in artifacts/e2e/.
 e2e: $(VENV)/.installed-test
+	@$(BYTECODE)
 	$(THREADS_1) $(BIN)/python -m pytest tests/e2e -p no:xdist --junitxml=artifacts/junit-e2e.xml $(PYTEST_ARGS)
 
 # Reports to tests/benchmarks/reports/ (git-ignored) and README's "What it costs to run".
 bench: $(VENV)/.installed-test
+	@$(BYTECODE)
 	$(OFFLINE) $(BIN)/python tests/benchmarks/bench.py --update-readme $(BENCH_ARGS)
 
 # nbgrader reads autograder/nbgrader_config.py from its working directory, hence the cd.
@@ -102,6 +112,7 @@ grade: $(VENV)/.installed
 	sandbox needs bubblewrap: sudo apt-get install bubblewrap (Fedora: sudo dnf install bubblewrap); on macOS or \
 	Windows see autograder/README.md 'Grading on macOS or Windows'. GRADE_ARGS=--no-sandbox grades without it."; \
 	exit 2;; esac
+	@$(BYTECODE)
 	$(THREADS_1) $(BIN)/python -m dlcourse.grading $(WEEK) $(SUBMISSIONS) $(GRADE_ARGS)
 
 clean-venv:

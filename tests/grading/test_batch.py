@@ -102,6 +102,9 @@ def test_forty_students_interrupted_then_rerun(tmp_path):
     assert "s00-ok/.ipynb_checkpoints/: Jupyter autosave checkpoints" in out
     assert "'Jane Doe' is graded as 'Jane_Doe-2' (never merged)" in out
     assert "superseded" in out
+    timings = json.loads((runtime / f"timings_{WEEK}.json").read_text())     # what make bench reads
+    assert 1 <= timings["submissions_graded"] <= len(rows) - done_before and timings["steps"]["grade"] > 0, timings
+    assert f"({timings['submissions_graded']} graded now," in out
     # 3. no kernel of ours survives
     assert not [p for p in psutil.process_iter(["cmdline"]) if "dlcourse-kernels-" in " ".join(p.info["cmdline"] or [])]
 

@@ -54,6 +54,7 @@ class Batch:
     results: dict[str, dict] = field(default_factory=dict)
     graded_now: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    step_seconds: dict[str, float] = field(default_factory=dict)   # wall time of each step of run()
 
     def log(self, *args) -> None:
         if not self.opts.quiet:
@@ -267,9 +268,16 @@ STEPS = [check_sandbox, record_release, take_in, plan, grade, merge_gradebook, w
 
 
 def run(opts: Options) -> Batch:
+    """Every step in order; each step's wall time goes to ``timings_<week>.json`` beside the CSV
+    (``grade`` is the autograding itself, the part plain ``nbgrader autograde`` does)."""
     batch = Batch(opts)
     for step in STEPS:
+        start = time.monotonic()
         step(batch)
+        batch.step_seconds[step.__name__] = round(time.monotonic() - start, 2)
+    _atomic_write(opts.course.runtime / f"timings_{opts.week}.json",
+                  json.dumps({"week": opts.week, "workers": opts.workers, "sandbox": opts.sandbox,
+                              "submissions_graded": len(batch.graded_now), "steps": batch.step_seconds}, indent=1))
     return batch
 
 
@@ -303,6 +311,9 @@ def summary(b: Batch) -> str:
         lines.append(f"{s:<24} {r['status']:<20} {_total(r):>4g}/{_max(r):<4g}  {r['message'][:100]}")
     counts = {st: sum(b.results[s]["status"] == st for s in b.students) for st in STATUSES}
     lines += ["", "status counts: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)]
+    if b.step_seconds:
+        lines += ["time: " + ", ".join(f"{k.replace('_', ' ')} {v:g} s" for k, v in b.step_seconds.items())
+                  + f" ({len(b.graded_now)} graded now, {b.opts.workers} worker(s))"]
     if b.id_collisions:
         lines += ["", "student ids kept apart:"] + [f"  {c}" for c in b.id_collisions]
     if b.unknown_files:
