@@ -107,7 +107,8 @@ guide: $(VENV)/.installed
 # "--no-sandbox" grades without the sandbox (and says so everywhere).
 SUBMISSIONS ?=
 GRADE_ARGS  ?=
-grade: $(VENV)/.installed
+# Order-only: grading never reinstalls (on a course hub VENV= is the shared, read-only environment).
+grade: | $(VENV)/.installed
 	@test -n "$(WEEK)" || { echo "usage: make grade WEEK=week01_boosting [SUBMISSIONS=export.zip]  (one of: $(WEEKS))"; exit 2; }
 	@test -d solutions/$(WEEK) || { echo "no such week: $(WEEK) (one of: $(WEEKS))"; exit 2; }
 	@command -v bwrap >/dev/null || case "$(GRADE_ARGS)" in *--no-sandbox*) ;; *) echo "make grade: the grading \

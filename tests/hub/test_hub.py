@@ -7,9 +7,12 @@ The flow (tests/hub/conftest.py starts the hub, the users and their servers):
 2. each student fetches it through their own server (nbgrader's assignment-list endpoint), works
    on it through the contents API (one copies the solution's answers, one answers only the first
    notebook, one is hostile: from its own kernel it tries to read the others' homes, the
-   exchange's submissions, the gradebook and to overwrite the release), and submits;
-3. the instructor collects (``nbgrader collect``) and grades with ``make grade`` (bubblewrap
-   sandbox, as the instructor, inside their server), then ``nbgrader release_feedback``;
+   exchange's submissions, the gradebook and to overwrite the release), and submits; the
+   hostile one also hands in a forged submission in the correct student's name;
+3. the instructor collects (``nbgrader collect``), which flags the forgery ("cheating
+   attempt?", it does not refuse it), sets it aside and collects again, grades with
+   ``make grade`` (bubblewrap sandbox, as the instructor, inside their server), then
+   ``nbgrader release_feedback``;
 4. each student fetches their feedback, which names them; every attempt to read another
    student's feedback (their home, the exchange's feedback folder) is a PermissionError.
 
@@ -99,6 +102,31 @@ res = {{
 print(json.dumps(res))
 '''
 
+# The hostile student also hands in a copy of their own (empty) work IN ANOTHER STUDENT'S NAME:
+# nbgrader's inbound folder is writable by all, and the newest entry per name wins at collect.
+FORGE = r'''
+import datetime, json, os, secrets, shutil
+ts = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+dest = os.path.join({exchange!r}, {course!r}, "inbound", {victim!r} + "+" + {week!r} + "+" + ts + "+" + secrets.token_hex(4))
+try:
+    shutil.copytree(os.path.expanduser("~/" + {week!r}), dest)
+    open(os.path.join(dest, "timestamp.txt"), "w").write(ts)
+    print(json.dumps({{"ok": True, "path": dest}}))
+except Exception as exc:
+    print(json.dumps({{"ok": False, "error": type(exc).__name__}}))
+'''
+
+# What the instructor does when collect says "cheating attempt?": move the flagged entry out of
+# collect's way (the instructor owns inbound/), drop what was collected for that name, collect again.
+SET_ASIDE = r'''
+import json, os, re, shutil
+flagged = re.findall(r"^(/.+?) claims to be submitted by (\S+) but is owned by (\S+); cheating attempt", {log!r}, re.M)
+for path, victim, owner in flagged:
+    os.rename(path, os.path.join(os.path.dirname(path), "set-aside-" + os.path.basename(path).replace("+", "_")))
+    shutil.rmtree(os.path.expanduser("~/dlcourse/autograder/submitted/" + victim))
+print(json.dumps(flagged))
+'''
+
 LIMITS = r'''
 import json, resource
 print(json.dumps({"as": resource.getrlimit(resource.RLIMIT_AS)[0], "nproc": resource.getrlimit(resource.RLIMIT_NPROC)[0]}))
@@ -135,6 +163,7 @@ def flow(hub: Hub):
         rec["students"][user.name]["fetched"] = sorted(f["name"] for f in r.json()["content"]) if r.ok else []
     rec["answered"] = {correct.name: _answer(hub, correct, NOTEBOOKS), partial.name: _answer(hub, partial, NOTEBOOKS[:1])}
     rec["limits"] = hub.run_json(correct, LIMITS)
+    rec["formgrader"] = {u.role: hub.server(u, "GET", "formgrader").status_code for u in (hub.instructor, correct)}
     for user in (correct, partial):
         rec["students"][user.name]["submit"] = _timed(user, "submit_s", lambda u=user: hub.nbgrader(u, "submit", WEEK))
     probe = dict(victim_home=home[correct.name], exchange=str(hub.exchange), course=hub.course_id, week=WEEK,
@@ -142,8 +171,13 @@ def flow(hub: Hub):
                  solutions=f"{home[hub.instructor.name]}/dlcourse/solutions")
     rec["probe_before"] = hub.run_json(hostile, PROBE.format(**probe))
     rec["students"][hostile.name]["submit"] = _timed(hostile, "submit_s", lambda: hub.nbgrader(hostile, "submit", WEEK))
+    rec["forge"] = hub.run_json(hostile, FORGE.format(exchange=str(hub.exchange), course=hub.course_id,
+                                                      victim=correct.name, week=WEEK))
     # 3. collect, grade (sandboxed), release feedback
     t = time.monotonic()
+    rec["collect_first"] = _instructor(hub, ["nbgrader", "collect", WEEK], "~/dlcourse/autograder")
+    first = rec["collect_first"]["out"] + rec["collect_first"]["err"]
+    rec["set_aside"] = hub.run_json(hub.instructor, SET_ASIDE.format(log=first))
     rec["collect"] = _instructor(hub, ["nbgrader", "collect", WEEK], "~/dlcourse/autograder")
     rec["collect_s"] = round(time.monotonic() - t, 2)
     t = time.monotonic()
@@ -204,6 +238,10 @@ def test_servers_run_with_the_rosters_limits(flow):
     assert flow["limits"] == {"as": 4 * 2**30, "nproc": 256}, flow["limits"]
 
 
+def test_only_the_instructor_gets_nbgraders_formgrader(flow):
+    assert flow["formgrader"] == {"instructor": 200, "correct": 404}, flow["formgrader"]
+
+
 def test_homes_are_private_and_the_exchange_hides_other_submissions(flow):
     for when in ("probe_before", "probe_after"):
         for what, outcome in flow[when].items():
@@ -218,10 +256,21 @@ def test_homes_are_private_and_the_exchange_hides_other_submissions(flow):
 def test_every_submission_was_submitted_and_collected(hub, flow):
     for user in hub.students:
         assert flow["students"][user.name]["submit"].get("success"), flow["students"][user.name]["submit"]
+    first = flow["collect_first"]["out"] + flow["collect_first"]["err"]
     log = flow["collect"]["out"] + flow["collect"]["err"]
     for user in hub.students:
-        assert f"Collecting submission: {user.name} {WEEK}" in log, f"collect did not take {user.name}:\n{log}"
-    assert "does not match" not in log, f"collect saw a submission owned by someone else:\n{log}"
+        assert f"Collecting submission: {user.name} {WEEK}" in first, f"collect did not take {user.name}:\n{first}"
+    # the second collect takes the correct student's own submission again (the forgery set aside)
+    assert f"Collecting submission: {hub.students[0].name} {WEEK}" in log, log
+    assert "cheating attempt" not in log, f"after setting the forgery aside, collect still sees one:\n{log}"
+
+
+def test_a_submission_forged_in_another_name_is_flagged_and_set_aside(hub, flow):
+    correct, _, hostile = hub.students
+    assert flow["forge"]["ok"], f"the forgery could not even be written: {flow['forge']}"
+    forged = flow["forge"]["path"]
+    assert flow["set_aside"] == [[forged, correct.name, hostile.name]], \
+        f"collect did not flag the forged entry {forged} as {hostile.name}'s:\n{flow['collect_first']['err']}"
 
 
 def test_grading_ran_sandboxed_and_orders_the_students(hub, flow):
