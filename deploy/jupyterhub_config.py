@@ -75,10 +75,14 @@ def _prepare_user(spawner):
     exchange.mkdir(parents=True, exist_ok=True)
     os.chmod(exchange, 0o1777)
     course = exchange / ROSTER.course_id      # nbgrader creates outbound/ inbound/ feedback/ in it
-    if not course.exists():
+    owner = pwd.getpwnam(ROSTER.instructors[0])
+    if not os.path.lexists(course):
         course.mkdir()
-        shutil.chown(course, ROSTER.instructors[0], pwd.getpwnam(ROSTER.instructors[0]).pw_gid)
+        shutil.chown(course, owner.pw_uid, owner.pw_gid)
         os.chmod(course, 0o755)
+    elif course.is_symlink() or course.lstat().st_uid != owner.pw_uid:
+        raise RuntimeError(f"{course} is not a folder of {owner.pw_name}: someone else created it; "
+                           "remove it and start the server again")
 
 
 c.Spawner.pre_spawn_hook = _prepare_user

@@ -120,7 +120,7 @@ except Exception as exc:
 # collect's way (the instructor owns inbound/), drop what was collected for that name, collect again.
 SET_ASIDE = r'''
 import json, os, re, shutil
-flagged = re.findall(r"^(/.+?) claims to be submitted by (\S+) but is owned by (\S+); cheating attempt", {log!r}, re.M)
+flagged = re.findall(r"^\s*(/.+?) claims to be submitted by (\S+) but is owned by (\S+); cheating attempt", {log!r}, re.M)
 for path, victim, owner in flagged:
     os.rename(path, os.path.join(os.path.dirname(path), "set-aside-" + os.path.basename(path).replace("+", "_")))
     shutil.rmtree(os.path.expanduser("~/dlcourse/autograder/submitted/" + victim))
@@ -148,9 +148,19 @@ def _instructor(hub: Hub, cmd: list[str], cwd: str, timeout: int = 600) -> dict:
 
 @pytest.fixture(scope="module")
 def flow(hub: Hub):
-    """Run the whole class once; the tests below check what it produced."""
-    correct, partial, hostile = hub.students
+    """Run the whole class once; the tests below check what it produced (artifacts/hub/flow.json,
+    written also when a step fails)."""
     rec: dict = {"students": {}}
+    try:
+        _class(hub, rec)
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "flow.json").write_text(json.dumps(rec, indent=1, default=str))
+    return rec
+
+
+def _class(hub: Hub, rec: dict) -> None:
+    correct, partial, hostile = hub.students
     home = {u.name: f"/home/{u.name}" for u in (hub.instructor, *hub.students)}
     # 1. release
     t = time.monotonic()
@@ -218,9 +228,7 @@ def flow(hub: Hub):
     summary = {k: rec[k] for k in ("timings", "startup_s", "spawn_s", "release_s", "collect_s", "grade_s",
                                    "release_feedback_s", "wall_s")}
     (ARTIFACTS / "timings.json").write_text(json.dumps(summary, indent=1))
-    (ARTIFACTS / "flow.json").write_text(json.dumps(rec, indent=1, default=str))
     print("\n== hub test timings (s):", json.dumps(summary, indent=1))
-    return rec
 
 
 def _grades(flow) -> dict[str, dict]:
