@@ -17,16 +17,18 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 export PATH := $(abspath $(BIN)):$(PATH)
 # dlcourse's bytecode, compiled before anything starts kernels: where PYTHONDONTWRITEBYTECODE is
 # set (this CI machine sets it) every kernel would otherwise recompile the package from source.
-# Python still reads .pyc files it may not write; a stale one is ignored, never wrong.
-BYTECODE = $(BIN)/python -m compileall -q -j 0 helpers/dlcourse >/dev/null
+# Python still reads .pyc files it may not write; a stale one is ignored, never wrong (and a
+# read-only checkout just skips this).
+BYTECODE = $(BIN)/python -m compileall -q -j 0 helpers/dlcourse >/dev/null 2>&1 || true
 
-.PHONY: help lab test nbval e2e bench release guide grade install install-test clean-venv
+.PHONY: help lab test nbval e2e hub-test bench release guide grade install install-test clean-venv
 
 help:
 	@echo "make lab      - install (once) and start JupyterLab on course/  (LAB_ARGS=--no-browser for headless)"
 	@echo "make test     - install (once) with test pins and run the whole test suite"
 	@echo "make nbval WEEK=week05_sequences - check one week's solution notebooks execute (nbval), after editing them"
 	@echo "make e2e      - browser tests: real JupyterLab in headless Chromium (needs /usr/bin/chromium)"
+	@echo "make hub-test - a real JupyterHub on loopback: 1 instructor + 3 students (Unix users) release, fetch, submit, grade, feedback (root; Node)"
 	@echo "make bench    - measure notebooks, widgets, kernels and grading against the budgets; update README"
 	@echo "make release  - regenerate the student release course/ from solutions/ (nbgrader), its START_HERE page and the grading guides"
 	@echo "make guide    - write the graders' guides autograder/guides/<week>.md (rubrics + model answers)"
@@ -64,7 +66,7 @@ OFFLINE := DLCOURSE_OFFLINE=1 PYTHONPATH=$(CURDIR)/tests/offline
 NBVAL := --nbval-lax --nbval-cell-timeout=60
 test: $(VENV)/.installed-test
 	@$(BYTECODE)
-	$(THREADS_1) $(OFFLINE) $(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) --ignore=tests/e2e \
+	$(THREADS_1) $(OFFLINE) $(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) --ignore=tests/e2e --ignore=tests/hub \
 	  --junitxml=artifacts/junit-test.xml $(PYTEST_ARGS) tests solutions
 
 # Check one week's solution notebooks after editing them (same settings as make test).
@@ -77,6 +79,17 @@ nbval: $(VENV)/.installed-test
 e2e: $(VENV)/.installed-test
 	@$(BYTECODE)
 	$(THREADS_1) $(BIN)/python -m pytest tests/e2e -p no:xdist --junitxml=artifacts/junit-e2e.xml $(PYTEST_ARGS)
+
+# The course hub (deploy/) end to end: hub pins installed WITH the students' pins (pip's resolver
+# proves they co-resolve), the pinned proxy from npm (needs node + npm: Debian's nodejs npm),
+# then a real JupyterHub with real Unix users (needs root). See README "Teaching a class".
+$(VENV)/.installed-hub: $(VENV)/.installed-test deploy/requirements.txt deploy/proxy/package-lock.json
+	$(PIP) install -r binder/lock.txt -r deploy/requirements.txt
+	cd deploy/proxy && npm ci --no-audit --no-fund
+	@touch $@
+
+hub-test: $(VENV)/.installed-hub
+	DLCOURSE_HUB_TEST=1 $(THREADS_1) $(BIN)/python -m pytest tests/hub -p no:xdist -s --junitxml=artifacts/junit-hub.xml $(PYTEST_ARGS)
 
 # Reports to tests/benchmarks/reports/ (git-ignored) and README's "What it costs to run".
 bench: $(VENV)/.installed-test
@@ -105,7 +118,8 @@ guide: $(VENV)/.installed
 # "--no-sandbox" grades without the sandbox (and says so everywhere).
 SUBMISSIONS ?=
 GRADE_ARGS  ?=
-grade: $(VENV)/.installed
+# Order-only: grading never reinstalls (on a course hub VENV= is the shared, read-only environment).
+grade: | $(VENV)/.installed
 	@test -n "$(WEEK)" || { echo "usage: make grade WEEK=week01_boosting [SUBMISSIONS=export.zip]  (one of: $(WEEKS))"; exit 2; }
 	@test -d solutions/$(WEEK) || { echo "no such week: $(WEEK) (one of: $(WEEKS))"; exit 2; }
 	@command -v bwrap >/dev/null || case "$(GRADE_ARGS)" in *--no-sandbox*) ;; *) echo "make grade: the grading \
@@ -113,7 +127,7 @@ grade: $(VENV)/.installed
 	Windows see autograder/README.md 'Grading on macOS or Windows'. GRADE_ARGS=--no-sandbox grades without it."; \
 	exit 2;; esac
 	@$(BYTECODE)
-	$(THREADS_1) $(BIN)/python -m dlcourse.grading $(WEEK) $(SUBMISSIONS) $(GRADE_ARGS)
+	$(THREADS_1) $(BIN)/python -m dlcourse.grading --course-root $(CURDIR) $(WEEK) $(SUBMISSIONS) $(GRADE_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

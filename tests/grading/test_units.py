@@ -184,3 +184,32 @@ def test_dlcourse_check_submission_is_the_same_function():
     import dlcourse
 
     assert dlcourse.check_submission(CORPUS / "edited_points.ipynb", RELEASE).findings[0].kind == cells.EDITED_METADATA
+
+
+def test_feedback_folders_keep_what_nbgrader_release_feedback_needs(tmp_path, monkeypatch):
+    """Submissions collected from nbgrader's exchange carry timestamp.txt and submission_secret.txt;
+    `nbgrader release_feedback` reads both from the feedback folder (the course hub, deploy/).
+    An LMS export has neither, and then nothing is copied."""
+    from types import SimpleNamespace
+
+    from dlcourse.grading import batch
+    from dlcourse.grading.config import Course
+
+    course = Course(tmp_path, tmp_path / "runtime")
+    for student, files in (("hub_student", {"timestamp.txt": "2026-12-06 21:17:26.986886 UTC",
+                                            "submission_secret.txt": "ab" * 64}), ("lms_student", {})):
+        folder = course.submitted(student, "tiny")
+        folder.mkdir(parents=True)
+        for name, text in files.items():
+            (folder / name).write_text(text)
+    pages = []
+    monkeypatch.setattr(batch, "_write_feedback_pages",
+                        lambda result, autograded, out: (out.mkdir(parents=True, exist_ok=True), pages.append(out)))
+    b = SimpleNamespace(opts=SimpleNamespace(course=course, week="tiny"), students=["hub_student", "lms_student"],
+                        results={"hub_student": {}, "lms_student": {}})
+    batch.write_feedback(b)
+    assert len(pages) == 2
+    hub = course.feedback("hub_student", "tiny")
+    assert (hub / "timestamp.txt").read_text() == "2026-12-06 21:17:26.986886 UTC"
+    assert (hub / "submission_secret.txt").read_text() == "ab" * 64
+    assert sorted(p.name for p in course.feedback("lms_student", "tiny").iterdir()) == []

@@ -239,7 +239,14 @@ def write_feedback(b: Batch) -> None:
     for student in b.students:
         result = b.results[student]
         if result.get("submitted", True):
-            _write_feedback_pages(result, course.autograded(student, week), course.feedback(student, week))
+            out = course.feedback(student, week)
+            _write_feedback_pages(result, course.autograded(student, week), out)
+            # As nbgrader's generate_feedback does: `nbgrader release_feedback` names each page in
+            # the exchange by the submission's secret and needs the timestamp (hub exchange only).
+            for name in ("timestamp.txt", "submission_secret.txt"):
+                src = course.submitted(student, week) / name
+                if src.is_file():
+                    shutil.copyfile(src, out / name)
 
 
 def grade_columns(b: Batch) -> list[tuple[str, str]]:
