@@ -245,3 +245,10 @@ def test_importing_the_project_package_is_cheap():
             "print(all(m not in sys.modules for m in ('torch', 'matplotlib', 'ipywidgets', 'sklearn')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "True"
+
+
+def test_collect_parts_refuses_the_naive_convolution_as_too_slow_to_train(pasted):
+    naive = _solution_functions("week03_cnn", "01_convolution.ipynb", {"conv2d_naive"})["conv2d_naive"]
+    parts = collect_parts({**pasted, "conv2d": naive})
+    assert "too slow" in parts.sources["conv2d"] and parts.conv2d is not naive
+    assert parts.sources["max_pool2d"] == "yours"                      # week 03's pooling loops are fast enough

@@ -112,9 +112,25 @@ def _probe(name: str, fn: Callable, ref: Parts, rng: np.random.Generator) -> str
             raise KeyError(name)
         if not np.allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float), atol=1e-6):
             return "differs from the reference on a test input"
+        if name == "conv2d" and _too_slow(fn):
+            return "is too slow to train with: paste the vectorised conv2d, not the loops"
     except Exception as exc:  # noqa: BLE001 - any failure means: use the reference
         return f"raised {type(exc).__name__}: {exc}"
     return None
+
+
+def _too_slow(conv: Callable, budget: float = 0.1) -> bool:
+    """True if one training-sized convolution (64 digits, 16 filters) takes longer than ``budget`` seconds.
+
+    The vectorised convolution takes about a millisecond, the naive loops about a second: the
+    budget sits a factor 100 from both, so machine speed does not change the verdict.
+    """
+    import time
+
+    x, w = np.zeros((64, 1, 8, 8)), np.zeros((16, 1, 3, 3))
+    start = time.perf_counter()
+    conv(x, w, np.zeros(16), 1, 1)
+    return time.perf_counter() - start > budget
 
 
 def _probe_batchnorm(fwd: Callable, bwd: Callable, ref: Parts, rng: np.random.Generator) -> str | None:
