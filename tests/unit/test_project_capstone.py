@@ -16,11 +16,11 @@ from dlcourse.cnn.conv import _conv2d_backward
 from dlcourse.data import digits
 from dlcourse.project.capstone import (_build_capstone, _fit_capstone, _softmax_cross_entropy, collect_parts,
                                        expected_initial_loss, reference_parts, torch_capstone)
-from dlcourse.project.layers import (Dense, Sequential, SpatialBatchNorm, max_pool2d_backward,
+from dlcourse.project.layers import (Dense, SpatialBatchNorm, max_pool2d_backward,
                                      spatial_batchnorm_backward, spatial_batchnorm_forward)
 from dlcourse.project.solver import accuracy, lr_range_test, predict, train
 from dlcourse.training.batchnorm import _bn_backward, _bn_forward_train
-from dlcourse.training.optimizers import _adam_step, _sgd_step
+from dlcourse.training.optimizers import _adam_step
 
 
 @pytest.fixture(scope="module")

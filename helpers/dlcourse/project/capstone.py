@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from dlcourse.cnn.conv import _conv2d, _conv2d_backward, _max_pool2d
+from dlcourse.cnn.conv import _conv2d, _max_pool2d
 from dlcourse.mlp.activations import _relu, _relu_grad, _softmax
 from dlcourse.training.batchnorm import _bn_backward, _bn_forward_train
 from dlcourse.training.optimizers import _adam_step
