@@ -25,9 +25,9 @@ MOONS_RECIPE: dict = {"epochs": 200, "batch": 64, "lr": 0.01, "anneal": True,
 MOONS_SEEDS: dict = {"tuning": tuple(range(22)), "verification": tuple(range(22, 32))}
 #: Graded threshold on DANN's gain over source-only (target test accuracy, seed 0): the smallest gain
 #: over the verification seeds (+0.025, seed 31; the others +0.055 to +0.21) minus a margin of 0.03.
-#: The rule gives about zero: DANN with a correct step is never clearly worse than source-only on
-#: seed 0 (its gain there is +0.065), but its gain varies a lot from seed to seed.
-MOONS_MIN_GAIN: float = 0.025 - 0.03
+#: The rule gives about zero: a correct step must not leave DANN behind source-only on seed 0 (the
+#: reference step gains +0.065 there, the notebook's solution +0.095); the gain varies a lot by seed.
+MOONS_MIN_GAIN: float = -0.005                     # = +0.025 - 0.03
 
 
 class _GradReverse(torch.autograd.Function):
