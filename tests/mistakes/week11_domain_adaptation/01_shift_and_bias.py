@@ -1,10 +1,7 @@
 """Typical wrong (and alternative right) answers for week11_domain_adaptation/01_shift_and_bias.ipynb."""
 
-import math
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 from mistakes import right, wrong
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split

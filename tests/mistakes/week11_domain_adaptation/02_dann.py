@@ -6,8 +6,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from mistakes import right, wrong
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
 
 
 # ------------------------------------------------------------------------------ GradReverse
