@@ -108,3 +108,60 @@ def test_domains_are_disjoint_and_shifted():
     err = shift.domain_classifier_error(d["Xs_train"], d["Xt_train"])
     assert err < 0.05                                    # the domains are easy to tell apart
     assert shift.domain_classifier_error(d["Xs_train"][:300], d["Xs_train"][300:600]) > 0.3
+
+
+def test_moons_domains_rotation_and_determinism():
+    from sklearn.datasets import make_moons
+
+    from dlcourse.data.domains import moons_domains, rotate
+    a, b = moons_domains(30.0, rng=4), moons_domains(30.0, rng=4)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert a["Xs_train"].shape == (200, 2) and a["Xt_test"].dtype == np.float32
+    # undoing the rotation gives centred moons: rotating back by -30 degrees, the class means match the source's
+    back = rotate(np.vstack([a["Xt_train"], a["Xt_test"]]), -30.0)
+    yt = np.r_[a["yt_train"], a["yt_test"]]
+    Xm, ym = make_moons(4000, noise=0.0, random_state=0)
+    Xm = Xm - np.array([0.5, 0.25])
+    for k in (0, 1):
+        assert np.allclose(back[yt == k].mean(0), Xm[ym == k].mean(0), atol=0.08)
+    assert np.allclose(rotate(np.array([[1.0, 0.0]]), 90.0), [[0.0, 1.0]], atol=1e-12)
+
+
+def test_recoloured_digits_keep_the_strokes():
+    from sklearn.datasets import load_digits
+
+    from dlcourse.data.domains import recoloured_digits_domains
+    d = recoloured_digits_domains(rng=2)
+    X = np.vstack([d["Xt_test"], d["Xt_train"]]).astype(float)                # (N, 3, 8, 8)
+    assert X.min() >= 0 and X.max() <= 1
+    # per image and channel b + (c - b) x with c > b: each channel is an increasing affine map of one digit
+    digits = load_digits().data / 16.0
+    img = X[0].reshape(3, -1)
+    corr = np.corrcoef(np.vstack([img, digits]))[:3, 3:]                   # (3 channels, 1797 digits)
+    best = np.argmax(corr[0])
+    assert np.allclose(corr[:, best], 1.0, atol=1e-6), "every channel is the same digit, brighter strokes"
+    slope = np.polyfit(digits[best], img[0], 1)[0]
+    assert 0.2 <= slope <= 1.0, f"stroke minus background colour {slope:.2f} should lie in [0.2, 1]"
+
+
+def test_name_that_dataset_is_balanced_and_seeded():
+    from dlcourse.data.domains import DATASET_NAMES, name_that_dataset
+    X, y = name_that_dataset(n_per=20, rng=1)
+    X2, y2 = name_that_dataset(n_per=20, rng=1)
+    assert X.shape == (20 * len(DATASET_NAMES), 64) and np.array_equal(X, X2) and np.array_equal(y, y2)
+    assert np.bincount(y).tolist() == [20] * len(DATASET_NAMES)
+    assert X.min() >= 0 and X.max() <= 1
+
+
+def test_domain_weight_scales_the_domain_gradient_of_the_heads():
+    model = dann.dann_model(0)
+    g = torch.Generator().manual_seed(0)
+    xs, xt, ys = torch.rand(4, 3, 8, 8, generator=g), torch.rand(3, 3, 8, 8, generator=g), torch.tensor([1, 2, 3, 4])
+    grads = []
+    for w in (1.0, 3.0):
+        m = dann.dann_model(0)
+        dann._dann_step(m, torch.optim.SGD(m.parameters(), lr=0.0), xs, ys, xt, 0.5, domain_weight=w)
+        grads.append(m.domain_head[0].weight.grad.clone())
+    assert torch.allclose(grads[1], 3.0 * grads[0], atol=1e-6)
+    with pytest.raises(ValueError):
+        dann.train_dann(digits_domains(rng=0), "dann", epochs=1, step=dann._dann_step, domain_weight=2.0)

@@ -103,3 +103,28 @@ def test_shift_explorer_builds_and_moves():
         ex.controls["index"].value = i
         _built(ex)
     assert ex.state.index == len(widgets.STRENGTHS) - 1
+
+
+def test_dann_lab_state_and_lookup():
+    """The lab only looks results up: the state's curve is that of the run with the chosen settings,
+    source-only is the weight-0 run, the projection keeps the pooled features centred."""
+    state = widgets.compute_dann_lab("ramp", 1.0, 200)
+    assert dataclasses.is_dataclass(state)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        state.epoch = 20
+    assert len(state.curve) == 200 and len(state.source_curve) == 200
+    assert state.fs.shape == (200, 2) and state.ft.shape == (200, 2)
+    P = np.vstack([state.fs, state.ft])
+    assert np.allclose(P.mean(0), 0.0, atol=1e-4), "projection of the last epoch is centred on the pooled features"
+    src = widgets.compute_dann_lab("constant", 0.0, 20)
+    assert src.curve == src.source_curve
+    assert widgets.compute_dann_lab("constant", 1.0, 200).lambdas[-1] == pytest.approx(1.0)
+    assert widgets.compute_dann_lab("ramp", 1.0, 200).lambdas[0] < 0.2
+
+
+def test_dann_lab_builds_and_moves():
+    ex = _built(widgets.dann_lab())
+    for name, value in (("weight", 0.3), ("schedule", "constant"), ("epoch", 20)):
+        ex.controls[name].value = value
+        assert ex.message.value == ""
+    assert ex.state.weight == 0.3 and ex.state.schedule == "constant" and ex.state.epoch == 20

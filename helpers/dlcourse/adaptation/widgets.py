@@ -1,10 +1,11 @@
-"""Week 11 widgets (only this module imports ipywidgets): the TrAdaBoost stepper and the shift explorer.
+"""Week 11 widgets (only this module imports ipywidgets): the TrAdaBoost stepper, the shift explorer
+and the DANN lab.
 
 Each widget is a frozen state dataclass, a pure ``compute_*``, a ``_layout_*`` that creates the axes
 once (fixed ticks and labels frozen with :func:`~dlcourse.widgetkit.freeze_static`), a ``render_*``
 that draws the state's data, and a builder returning an :class:`~dlcourse.widgetkit.Explorer`.
-Expensive work (20 TrAdaBoost rounds; one source-only network and six domain classifiers) runs
-once, when the widget is built.
+Expensive work (20 TrAdaBoost rounds; one source-only network and six domain classifiers; five
+small DANN trainings on the rotated moons) runs once, when the widget is built.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..plotting import PALETTE
 from ..widgetkit import Explorer, freeze_static, title
 from .tradaboost import fit_tradaboost, old_new_reviews, predict_tradaboost
 
-__all__ = ["tradaboost_stepper", "shift_explorer"]
+__all__ = ["tradaboost_stepper", "shift_explorer", "dann_lab"]
 
 N_ROUNDS = 20
 _GROUPS = (("relevant", "blue", "o", "source, same concept"), ("misleading", "vermillion", "o", "source, rotated concept"),
@@ -176,3 +177,110 @@ def shift_explorer() -> Explorer:
                     title="<b>How strong is the shift?</b> &nbsp; "
                           f"<span style='color:{PALETTE['blue']}'>&#9679;</span> source-only accuracy on the target "
                           f"&nbsp; <span style='color:{PALETTE['vermillion']}'>&#9632;</span> domain-classifier accuracy")
+
+
+# ------------------------------------------------------------------------------ DANN lab
+LAB_SCHEDULES = {"ramp": 10.0, "constant": 1e6}      # gamma of lambda(p) = 2 / (1 + exp(-gamma p)) - 1
+LAB_WEIGHTS = (0.0, 0.3, 1.0)                       # weight of the domain loss; 0 = source-only
+LAB_EVERY = 20                                      # a feature snapshot every 20 of the 200 epochs
+
+
+@dataclass(frozen=True)
+class DANNLabState:
+    schedule: str
+    weight: float
+    epoch: int
+    curve: tuple[float, ...]             # target test accuracy per epoch of this run
+    source_curve: tuple[float, ...]      # the same for source-only training (weight 0)
+    lambdas: tuple[float, ...]           # lambda at the end of every epoch
+    fs: np.ndarray                       # (n, 2) source test features at ``epoch``, projected
+    ft: np.ndarray                       # (m, 2) target test features, same projection
+    ys: np.ndarray
+    yt: np.ndarray
+
+
+def _project(fs, ft, basis=None):
+    F = np.vstack([fs, ft])
+    if basis is None:
+        mean = F.mean(0)
+        _, _, vt = np.linalg.svd(F - mean, full_matrices=False)
+        basis = (mean, vt[:2].T)
+    P = (F - basis[0]) @ basis[1]
+    return P[:len(fs)], P[len(fs):], basis
+
+
+@functools.lru_cache(maxsize=1)
+def _lab_runs(seed: int = 0):
+    """{(schedule, weight): (curve, lambdas, [(epoch, fs2, ft2), ...])} on the 30-degree moons."""
+    import torch
+
+    from ..data.domains import moons_domains
+    from .dann import MOONS_RECIPE, train_dann
+
+    data = moons_domains(30.0, rng=seed)
+    runs = {}
+    for schedule, gamma in LAB_SCHEDULES.items():
+        for w in LAB_WEIGHTS:
+            if w == 0.0 and runs:
+                runs[(schedule, w)] = runs[("ramp", 0.0)]
+                continue
+            res = train_dann(data, "source" if w == 0.0 else "dann", seed=seed, gamma=gamma, domain_weight=w or 1.0,
+                             snapshot_every=LAB_EVERY, **MOONS_RECIPE)
+            basis, snaps = None, []
+            for epoch, fs, ft in reversed(res.snapshots):          # one projection per run: the last epoch's
+                ps, pt, basis = _project(fs, ft, basis)
+                snaps.append((epoch, ps, pt))
+            runs[(schedule, w)] = (res.target_curve, res.lambdas, dict((e, (a, b)) for e, a, b in snaps))
+    return data["ys_test"], data["yt_test"], runs
+
+
+def compute_dann_lab(schedule: str = "ramp", weight: float = 1.0, epoch: int = 200) -> DANNLabState:
+    ys, yt, runs = _lab_runs()
+    curve, lams, snaps = runs[(schedule, weight)]
+    fs, ft = snaps[epoch]
+    return DANNLabState(schedule, weight, epoch, curve, runs[("ramp", 0.0)][0], lams, fs, ft, ys, yt)
+
+
+def _layout_dann_lab(fig):
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.set(xlabel="epoch", ylabel="target test accuracy", xlim=(0, 200), ylim=(0.4, 1.02),
+            xticks=[0, 100, 200], yticks=[0.5, 0.75, 1.0])
+    ax2.set(xticks=[], yticks=[], xlabel="feature PC 1", ylabel="feature PC 2")
+    fig.subplots_adjust(wspace=0.25, bottom=0.15, top=0.88, left=0.08, right=0.98)
+    freeze_static(fig, [a for ax in (ax1, ax2) for a in (ax.xaxis, ax.yaxis)])
+
+
+def render_dann_lab(state: DANNLabState, fig):
+    """Left: target accuracy per epoch (this run against source-only); right: test features at the epoch."""
+    ax1, ax2 = fig.axes
+    e = np.arange(1, len(state.curve) + 1)
+    ax1.plot(e, state.source_curve, color="0.6", lw=1)
+    ax1.plot(e, state.curve, color=PALETTE["orange"], lw=1.2)
+    ax1.axvline(state.epoch, color="k", lw=0.8)
+    title(ax1, f"target acc. {state.curve[state.epoch - 1]:.2f} (source-only {state.source_curve[state.epoch - 1]:.2f})"
+               f" · λ = {state.lambdas[state.epoch - 1]:.2f}")
+    for X, y, c in ((state.fs, state.ys, "blue"), (state.ft, state.yt, "orange")):
+        for k, mk in ((0, "o"), (1, "^")):
+            ax2.scatter(*X[y == k].T, s=9, color=PALETTE[c], marker=mk, alpha=0.6, linewidths=0)
+    pad = 0.05 * (np.ptp(np.vstack([state.fs, state.ft]), axis=0) + 1e-9)
+    lo, hi = np.vstack([state.fs, state.ft]).min(0) - pad, np.vstack([state.fs, state.ft]).max(0) + pad
+    ax2.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]))
+    title(ax2, f"features at epoch {state.epoch} ({state.schedule}, weight {state.weight:g})")
+
+
+def dann_lab() -> Explorer:
+    """DANN on the 30-degree moons: λ schedule, domain-loss weight and epoch -> accuracy curve and features.
+
+    Builds in a few seconds: five small trainings (source-only, then each schedule with weights
+    0.3 and 1) run once; moving a control only looks the result up.
+    """
+    _lab_runs()
+    controls = {"schedule": ipw.ToggleButtons(options=list(LAB_SCHEDULES), value="ramp", description="λ schedule"),
+                "weight": ipw.SelectionSlider(options=list(LAB_WEIGHTS), value=1.0, description="domain-loss weight"),
+                "epoch": ipw.SelectionSlider(options=list(range(LAB_EVERY, 201, LAB_EVERY)), value=200,
+                                             description="epoch")}
+    glyph = lambda c, g: f"<span style='color:{PALETTE[c]}'>{g}</span>"          # noqa: E731
+    return Explorer(controls, compute_dann_lab, render_dann_lab, layout=_layout_dann_lab, figsize=(9, 3.6),
+                    title="<b>DANN lab: two moons, target rotated by 30°</b> &nbsp; "
+                          f"{glyph('blue', '&#9679;')} source &nbsp; {glyph('orange', '&#9679;')} target "
+                          "(● class 0, ▲ class 1) &nbsp; grey curve: source-only (weight 0)")

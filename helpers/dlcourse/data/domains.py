@@ -1,4 +1,11 @@
-"""Source and target domains with a known shift (week 11): digits against "digits-M".
+"""Source and target domains with a known shift (week 11).
+
+* digits against "digits-M" (:func:`digits_domains`), described below;
+* digits against re-coloured digits (:func:`recoloured_digits_domains`): every target digit gets
+  a random background colour and a random, brighter stroke colour;
+* two moons against the same moons rotated (:func:`moons_domains`), in 2-D;
+* :func:`name_that_dataset`: small gray images from several of the course's data sets, labelled
+  by the set they come from (Torralba & Efros's game).
 
 "digits-M" follows the recipe of MNIST-M (Ganin & Lempitsky, 2015): every digit is blended
 with a random colour patch cut from a photo, as the absolute difference ``|patch - digit|``,
@@ -14,7 +21,8 @@ import functools
 
 import numpy as np
 
-__all__ = ["sample_photos", "make_digits_m", "digits_domains"]
+__all__ = ["sample_photos", "make_digits_m", "digits_domains", "recoloured_digits_domains", "moons_domains",
+           "rotate", "name_that_dataset", "DATASET_NAMES"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,19 +79,120 @@ def digits_domains(strength: float = 1.0, rng: np.random.Generator | int | None 
     labels exist for evaluation (and for the oracle); unsupervised adaptation never sees
     ``yt_train``.
     """
+    rng = np.random.default_rng(rng)
+    X, y, src, tgt = _digit_halves(rng)
+    Xs = np.repeat(X[src].reshape(-1, 1, 8, 8), 3, axis=1)
+    Xt = make_digits_m(X[tgt], sample_photos(), rng, strength=strength)
+    return _split(Xs, y[src], Xt, y[tgt], test_size)
+
+
+def _digit_halves(rng: np.random.Generator):
     from sklearn.datasets import load_digits
 
-    rng = np.random.default_rng(rng)
     data = load_digits()
     X, y = data.data / 16.0, data.target.astype(np.int64)
     order = rng.permutation(len(X))
     half = len(X) // 2
-    src, tgt = order[:half], order[half:]
-    Xs = np.repeat(X[src].reshape(-1, 1, 8, 8), 3, axis=1)
-    Xt = make_digits_m(X[tgt], sample_photos(), rng, strength=strength)
+    return X, y, order[:half], order[half:]
+
+
+def _split(Xs, ys, Xt, yt, test_size: float) -> dict:
+    """The dict of :func:`digits_domains`: the first ``test_size`` of each domain is its test part."""
     out = {}
-    for name, Xd, yd in (("s", Xs, y[src]), ("t", Xt, y[tgt])):
+    for name, Xd, yd in (("s", Xs, ys), ("t", Xt, yt)):
         n_test = int(round(test_size * len(Xd)))
         out[f"X{name}_train"], out[f"X{name}_test"] = Xd[n_test:].astype(np.float32), Xd[:n_test].astype(np.float32)
         out[f"y{name}_train"], out[f"y{name}_test"] = yd[n_test:], yd[:n_test]
     return out
+
+
+def recoloured_digits_domains(rng: np.random.Generator | int | None = 0, test_size: float = 0.3) -> dict:
+    """Gray digits (source) against re-coloured digits (target), as :func:`digits_domains`.
+
+    A target digit ``x`` (ink 1, paper 0) becomes ``b + (c - b) x`` with a background colour
+    ``b ~ U(0, 0.4)^3`` and a stroke colour ``c ~ U(0.6, 1)^3``, drawn per image: the strokes
+    keep their shape and stay brighter than the paper, only the colours change. Same keys, shapes and dtypes as :func:`digits_domains`.
+    """
+    rng = np.random.default_rng(rng)
+    X, y, src, tgt = _digit_halves(rng)
+    Xs = np.repeat(X[src].reshape(-1, 1, 8, 8), 3, axis=1)
+    n = len(tgt)
+    b = rng.uniform(0.0, 0.4, (n, 3, 1, 1))
+    c = rng.uniform(0.6, 1.0, (n, 3, 1, 1))
+    Xt = b + (c - b) * X[tgt].reshape(-1, 1, 8, 8)
+    return _split(Xs, y[src], Xt, y[tgt], test_size)
+
+
+def rotate(X: np.ndarray, degrees: float) -> np.ndarray:
+    """Points ``X (N, 2)`` rotated counter-clockwise by ``degrees`` about the origin."""
+    a = np.deg2rad(degrees)
+    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    return np.asarray(X) @ R.T
+
+
+def moons_domains(degrees: float = 30.0, n: int = 400, noise: float = 0.1,
+                  rng: np.random.Generator | int | None = 0) -> dict:
+    """Two moons (source) against two moons rotated by ``degrees`` (target), both centred first.
+
+    Each domain draws its own ``n`` points (scikit-learn's ``make_moons``, seeded) and keeps the
+    first half for training and the second for testing. Returns the keys of
+    :func:`digits_domains` with X of shape (N, 2) float32 and y in {0, 1} int64.
+    """
+    from sklearn.datasets import make_moons
+
+    rng = np.random.default_rng(rng)
+    out = {}
+    for name, deg in (("s", 0.0), ("t", degrees)):
+        X, y = make_moons(n, noise=noise, random_state=int(rng.integers(2**31 - 1)))
+        X = rotate(X - np.array([0.5, 0.25]), deg)                  # the moons' centre to the origin
+        k = n // 2
+        out[f"X{name}_train"], out[f"X{name}_test"] = X[:k].astype(np.float32), X[k:].astype(np.float32)
+        out[f"y{name}_train"], out[f"y{name}_test"] = y[:k].astype(np.int64), y[k:].astype(np.int64)
+    return out
+
+
+#: The data sets of :func:`name_that_dataset`, by label (the week that uses each is in brackets).
+DATASET_NAMES: tuple[str, ...] = ("digits (wk 02)", "digit canvas (wk 08)", "shapes (wk 03)", "photo patches (wk 08)",
+                                  "digits-M (wk 11)", "re-coloured digits (wk 11)")
+
+
+def _pool(images: np.ndarray, size: int = 8) -> np.ndarray:
+    """(N, H, W) -> (N, size, size) by averaging blocks (H and W cropped to a multiple of ``size``)."""
+    n, h, w = images.shape
+    kh, kw = h // size, w // size
+    images = images[:, :kh * size, :kw * size]
+    return images.reshape(n, size, kh, size, kw).mean(axis=(2, 4))
+
+
+def name_that_dataset(n_per: int = 150, rng: np.random.Generator | int | None = 0):
+    """Torralba & Efros's game on the course's data: 8x8 gray images labelled by their data set.
+
+    ``n_per`` images from each set in :data:`DATASET_NAMES` (at most 800), all brought to 8x8 gray in [0, 1] by block averaging. Returns ``X (6 n_per, 64)`` float64,
+    ``y (6 n_per,)`` int64 (the index into :data:`DATASET_NAMES`).
+    """
+    from sklearn.datasets import load_digits
+
+    from .canvas import digit_canvas
+    from .images import PHOTOS, photo
+    from .shapes import shapes_dataset
+
+    rng = np.random.default_rng(rng)
+    n_per = min(int(n_per), 800)
+    digits = load_digits().data / 16.0
+    pick = lambda m: rng.choice(m, n_per, replace=False)               # noqa: E731
+    parts = [digits[pick(len(digits))].reshape(-1, 8, 8)]
+    canvas = digit_canvas(test_size=0.25, rng=rng)[0][:, 0]
+    parts.append(_pool(canvas[pick(len(canvas))]))
+    parts.append(_pool(shapes_dataset(n_per, size=32, rng=rng)[0].mean(axis=1)))
+    crops = []
+    for i in range(n_per):
+        img = photo(PHOTOS[i % len(PHOTOS)], 256)
+        r, c = rng.integers(0, 256 - 32, size=2)
+        crops.append(img[r:r + 32, c:c + 32])
+    parts.append(_pool(np.array(crops)))
+    parts.append(make_digits_m(digits[pick(len(digits))], sample_photos(), rng).mean(axis=1))
+    b, c = rng.uniform(0.0, 0.4, (n_per, 3, 1, 1)), rng.uniform(0.6, 1.0, (n_per, 3, 1, 1))
+    parts.append((b + (c - b) * digits[pick(len(digits))].reshape(-1, 1, 8, 8)).mean(axis=1))
+    X = np.concatenate([p.reshape(n_per, 64) for p in parts])
+    y = np.repeat(np.arange(len(parts), dtype=np.int64), n_per)
+    return X, y
