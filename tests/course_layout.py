@@ -6,6 +6,8 @@ from pathlib import Path
 
 import nbformat
 
+from dlcourse.grading.cells import MANUAL, SETUP, SOLUTION, TESTS, grade_id, nbgrader_md, role  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 COURSE = ROOT / "course"
@@ -20,23 +22,17 @@ RELEASE_NOTEBOOKS = sorted(COURSE.glob("week*/*.ipynb"))
 ROUNDTRIP_WEEKS = ["week01_boosting"]
 
 
-def nbgrader_md(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
+# A cell's nbgrader role comes from the one function the grader uses (dlcourse.grading.cells.role).
 def is_test_cell(cell) -> bool:
-    md = nbgrader_md(cell)
-    return cell["cell_type"] == "code" and bool(md.get("grade")) and not md.get("solution")
+    return role(cell) == TESTS
 
 
 def is_solution_cell(cell) -> bool:
-    md = nbgrader_md(cell)
-    return cell["cell_type"] == "code" and bool(md.get("solution")) and not md.get("grade")
+    return role(cell) == SOLUTION
 
 
 def is_setup_cell(cell) -> bool:
-    md = nbgrader_md(cell)
-    return cell["cell_type"] == "code" and bool(md.get("locked")) and not md.get("grade") and not md.get("solution")
+    return role(cell) == SETUP
 
 
 def read(path: Path):

@@ -84,16 +84,15 @@ def render_notebook(name: str, nb: dict | None, grades: list[dict], info: dict) 
         return "\n".join(parts)
     shown = set()
     for cell in nb.get("cells", []):
-        md = cells.nbgrader_md(cell)
-        gid = md.get("grade_id")
+        gid, what = cells.grade_id(cell), cells.role(cell)
         if gid in by_id:                                   # a graded cell: its result, never its source
-            if md.get("solution"):                         # a manually graded answer: the student's own text
+            if what in (cells.MANUAL, cells.ANSWER):       # an answer: the student's own text
                 parts.append(f"<pre>{_text(cells.source(cell))}</pre>")
             parts.append(render_test(by_id[gid]))
             shown.add(gid)
-        elif md.get("locked") and cell.get("cell_type") == "markdown":
+        elif what == cells.INSTRUCTIONS:
             continue                                       # instructions: the student has them
-        elif cell.get("cell_type") == "code" and not md.get("locked"):
+        elif what in (cells.CODE, cells.SOLUTION, cells.ANSWER):
             parts.append(f"<pre>{_text(cells.source(cell))}</pre>")
             parts += [render_output(o) for o in cell.get("outputs", [])]
     parts += [render_test(g) for g in grades if g["grade_id"] not in shown]

@@ -162,10 +162,10 @@ def empty_result(job: Job, release: dict[str, dict]) -> dict:
     grades = []
     for name, nb in release.items():
         for cell in nb["cells"]:
-            md = cells.nbgrader_md(cell)
-            if md.get("grade"):
+            md, what = cells.nbgrader_md(cell), cells.role(cell)
+            if what in cells.GRADED:
                 grades.append({"notebook": name, "grade_id": md["grade_id"], "max_score": float(md.get("points", 0)),
-                               "auto_score": 0.0, "kind": "auto" if cell["cell_type"] == "code" and not md.get("solution") else "manual",
+                               "auto_score": 0.0, "kind": "auto" if what == cells.TESTS else "manual",
                                "message": "not run"})
     return {"schema": RESULT_SCHEMA, "student": job.student, "week": job.week, "key": job.key, "status": GRADED,
             "message": "", "seconds": 0.0, "notebooks": {}, "grades": grades, "sandbox": job.sandbox}
