@@ -20,6 +20,11 @@ RELEASE_NOTEBOOKS = sorted(COURSE.glob("week*/*.ipynb"))
 # one is enough to prove the pipeline. Every solution notebook's execution is checked by nbval
 # (root conftest.py), every release's stub failures by test_release.py.
 ROUNDTRIP_WEEKS = ["week01_boosting"]
+# Weeks whose graded reference implementations are reached only through `dlcourse.<topic>.reference`
+# (CONTRIBUTING.md "Graded reference implementations"); week -> topic. Add a week when it is converted.
+REFERENCE_WEEKS = {"week01_boosting": "boosting", "week02_mlp": "mlp", "week03_cnn": "cnn", "week04_training": "training",
+                   "week05_sequences": "sequences", "week07_gans": "gans", "week08_visualizing": "interpret",
+                   "week10_nlp": "nlp"}
 
 
 # A cell's nbgrader role comes from the one function the grader uses (dlcourse.grading.cells.role).

@@ -184,3 +184,27 @@ def test_dlcourse_check_submission_is_the_same_function():
     import dlcourse
 
     assert dlcourse.check_submission(CORPUS / "edited_points.ipynb", RELEASE).findings[0].kind == cells.EDITED_METADATA
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("from dlcourse.boosting import reference as ref\ndef f(X, y, w):\n    return ref.fit_stump(X, y, w)",
+     ["dlcourse.boosting.reference", "dlcourse.boosting.reference.fit_stump"]),
+    ("import dlcourse\nf = dlcourse.boosting.reference.fit_stump", ["dlcourse.boosting.reference.fit_stump"]),
+    ("from dlcourse.boosting.stump import _fit_stump", ["dlcourse.boosting.stump._fit_stump"]),
+    ("import dlcourse.mlp.activations as act\ns = act._sigmoid(0.0)", ["dlcourse.mlp.activations._sigmoid"]),
+    ("import numpy as np\nfrom dlcourse.checks import check_close\ndef f(x):\n    return np.tanh(x)._private", []),
+    ("def broken(:", []),
+])
+def test_reference_uses_finds_imports_and_attribute_chains(code, expected):
+    assert cells.reference_uses(code) == expected
+
+
+def test_reference_notes_name_the_graded_cell_only():
+    def cell(kind, src, **md):
+        return {"cell_type": kind, "source": src, "metadata": {"nbgrader": {"grade_id": md.pop("gid"), **md}}}
+    nb = {"cells": [cell("code", "from dlcourse.mlp import reference as ref", gid="setup", locked=True),
+                    cell("code", "from dlcourse.mlp import reference\ndef relu(z):\n    return reference.relu(z)",
+                         gid="relu", solution=True),
+                    cell("code", "def tanh(z):\n    return z", gid="tanh", solution=True)]}
+    assert cells.reference_notes(nb) == ["graded cell 'relu' uses a reference implementation: "
+                                         "dlcourse.mlp.reference, dlcourse.mlp.reference.relu"]

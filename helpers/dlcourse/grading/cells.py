@@ -164,3 +164,67 @@ def repair(release: dict, submitted: dict) -> tuple[dict, list[str]]:
         if gid in present:
             previous = gid
     return out, restored
+
+
+# ---------------------------------------------------------------- graded reference implementations
+def reference_uses(code: str) -> list[str]:
+    """The graded reference implementations (or other private ``dlcourse`` names) ``code`` reaches.
+
+    Each week's references are listed in ``dlcourse.<week>.reference`` and defined under a
+    private name (``_fit_stump``) in the week's numerics. Found: importing a ``reference``
+    module or a private name from ``dlcourse``, and attribute chains such as
+    ``dlcourse.boosting.reference.fit_stump`` or ``stump._fit_stump`` on a dlcourse module.
+    Static: code that builds the name at run time is not seen. Code that does not parse: [].
+    """
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    modules: dict[str, str] = {}               # local name -> dlcourse module it is bound to
+    found: list[str] = []
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.startswith("__")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == "dlcourse":
+                    if a.name.split(".")[-1] == "reference" or any(map(private, a.name.split("."))):
+                        found.append(a.name)
+                    modules[a.asname or "dlcourse"] = a.name if a.asname else "dlcourse"
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "dlcourse" and not node.level:
+            mod = node.module
+            for a in node.names:
+                if mod.split(".")[-1] == "reference" or any(map(private, mod.split("."))):
+                    found.append(f"{mod}.{a.name}")
+                elif a.name == "reference" or private(a.name):
+                    found.append(f"{mod}.{a.name}")
+                if a.name != "*":
+                    modules[a.asname or a.name] = f"{mod}.{a.name}"
+    chains = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            chain, base = [node.attr], node.value
+            while isinstance(base, ast.Attribute):
+                chain.append(base.attr)
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in modules:
+                full = [*modules[base.id].split("."), *reversed(chain)]
+                if "reference" in full or any(map(private, full)):
+                    chains.append(".".join(full))
+    found += [c for c in chains if not any(o.startswith(c + ".") for o in chains)]   # the longest chain only
+    return list(dict.fromkeys(found))
+
+
+def reference_notes(nb: dict) -> list[str]:
+    """One line per graded cell (solution or answer) of ``nb`` that uses a reference implementation."""
+    notes = []
+    for cell in nb.get("cells", []):
+        if role(cell) in (SOLUTION, ANSWER):
+            uses = reference_uses(source(cell))
+            if uses:
+                notes.append(f"graded cell '{grade_id(cell)}' uses a reference implementation: {', '.join(uses)}")
+    return notes
