@@ -1,23 +1,11 @@
-"""The graded reference implementations of week 05: one per exercise a notebook asks for.
-
-Each is defined, under its exercise's name with a leading underscore, in the numerics module
-listed below (``rnn_step`` is ``rnn._rnn_step``);
-widgets, other modules and tests use it through this module, by the exercise's name::
-
-    from dlcourse.sequences import reference as ref
-    ref.rnn_step(...)
-
-Notebooks never import this module (``tests/test_notebook_hygiene.py``), and the grader notes
-a submission whose graded cells do (CONTRIBUTING.md, "Graded reference implementations").
-Attributes resolve lazily on first use, so importing this module imports nothing.
+"""Week 05's graded reference implementations, by exercise name: ``ref.rnn_step`` is
+``rnn._rnn_step``. For the package and the tests; notebooks never import this module
+(CONTRIBUTING.md, "Graded reference implementations"). Importing it imports nothing.
 """
 
-from __future__ import annotations
+from .._lazy import private_table
 
-from importlib import import_module
-
-# exercise name -> the module (of this package) that defines it as ``_<name>``
-WHERE = {
+WHERE = {                                   # exercise name -> the module that defines it as _<name>
     "rnn_step": "rnn",
     "rnn_step_concat": "rnn",
     "rnn_forward": "rnn",
@@ -40,17 +28,5 @@ WHERE = {
     "modified_precision": "bleu",
     "bleu": "bleu",
 }
-
 __all__ = list(WHERE)
-
-
-def __getattr__(name: str):
-    if name not in WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__package__}.{WHERE[name]}"), "_" + name)
-    globals()[name] = value                  # later look-ups are plain attribute reads
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = private_table(__name__, WHERE)
