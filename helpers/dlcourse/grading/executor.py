@@ -33,8 +33,9 @@ from nbgrader.preprocessors import Execute
 
 from .cells import SETUP, TESTS, role
 from .config import KERNEL_ENV, SCRUBBED_ENV_PREFIXES
+from .records import Event
 
-EVENTS: list[dict] = []          # {"kind", "notebook", "cell", "detail"}
+EVENTS: list[Event] = []
 KERNEL_TIMEOUT = "KernelTimeout"
 _WARNING = re.compile(r"^\S*:\d+: \w*Warning: ", re.M)      # how the warnings module formats a warning
 
@@ -98,7 +99,7 @@ class GuardedExecute(Execute):
 
     # ------------------------------------------------------------ events
     def _event(self, kind: str, cell_index: int, detail: str = "") -> None:
-        EVENTS.append({"kind": kind, "notebook": self._notebook, "cell": cell_index, "detail": detail})
+        EVENTS.append(Event(kind, self._notebook, cell_index, detail))
 
     # ------------------------------------------------------------ talking to the kernel's guard
     def _guard(self, call: str):

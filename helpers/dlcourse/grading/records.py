@@ -3,7 +3,8 @@
 Defined once, here. The worker builds a :class:`Result` in the forked child and sends it to the
 parent (pickled), which stores it as JSON (:meth:`Result.to_json`, read back with
 :meth:`Result.from_json`), merges it into the gradebook and writes the feedback and the CSV from
-it. A grading process that produced no result reports a :class:`Failure` instead.
+it. A grading process that produced no result reports a :class:`Failure` instead; the executor
+records what it did to a cell as an :class:`Event`.
 """
 
 from __future__ import annotations
@@ -89,6 +90,19 @@ class Result:
     @classmethod
     def from_json(cls, text: str) -> Result:
         return cls.from_dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the executor did to one cell (a timeout, a dead kernel, truncated output, ...)."""
+
+    kind: str                     # cell_timeout, submission_timeout, kernel_died, integrity, output_truncated
+    notebook: str                 # notebook name without .ipynb (nbgrader's unique_key)
+    cell: int
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind} (cell {self.cell}) {self.detail}".strip()
 
 
 @dataclass(frozen=True)

@@ -107,11 +107,11 @@ def grade_in_child(job: Job, started: float) -> Result:
         run_nbgrader_autograde(job)
         read_scores(job, result)
         for event in EVENTS:
-            nb = event["notebook"] + ".ipynb"
+            nb = event.notebook + ".ipynb"
             if nb in result.notebooks:
-                result.notebooks[nb].events.append(f"{event['kind']} (cell {event['cell']}) {event['detail']}".strip())
+                result.notebooks[nb].events.append(str(event))
             kind = {"kernel_died": CRASHED, "cell_timeout": TIMEOUT, "submission_timeout": TIMEOUT,
-                    "integrity": INTEGRITY_VIOLATION}.get(event["kind"])
+                    "integrity": INTEGRITY_VIOLATION}.get(event.kind)
             if kind and nb in statuses:
                 statuses[nb] = worst([statuses[nb], kind])
     for n, status in statuses.items():
