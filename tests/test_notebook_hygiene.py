@@ -326,7 +326,8 @@ def test_notebooks_never_reach_a_graded_reference(week):
 @pytest.mark.parametrize("week", sorted(REFERENCE_WEEKS))
 def test_every_graded_reference_resolves_to_its_private_definition(week):
     ref = importlib.import_module(f"dlcourse.{REFERENCE_WEEKS[week]}.reference")
-    assert ref.__all__, f"dlcourse.{REFERENCE_WEEKS[week]}.reference lists no exercise"
-    for name in ref.__all__:
+    assert ref.WHERE, f"dlcourse.{REFERENCE_WEEKS[week]}.reference lists no exercise"
+    assert not hasattr(ref, "__all__"), "a reference module exports nothing (no __all__): it is not public API"
+    for name in ref.WHERE:
         module = importlib.import_module(f"dlcourse.{REFERENCE_WEEKS[week]}.{ref.WHERE[name]}")
         assert getattr(ref, name) is getattr(module, "_" + name), f"reference.{name} is not {module.__name__}._{name}"

@@ -10,7 +10,8 @@ from importlib import import_module
 
 def private_table(module: str, where: Mapping[str, str]) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
     """``(__getattr__, __dir__)`` for the module ``module`` whose names live, privately, in
-    ``<package>.<where[name]>`` as ``_<name>``. A resolved name is cached in the module."""
+    ``<package>.<where[name]>`` as ``_<name>``. A resolved name is cached in the module. The
+    module defines no ``__all__``: its names are not public API (tests/test_notebook_hygiene.py)."""
     package = module.rpartition(".")[0]
 
     def __getattr__(name: str):

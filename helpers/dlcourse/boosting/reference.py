@@ -15,5 +15,4 @@ WHERE = {                                   # exercise name -> the module that d
     "haar_feature": "haar",
     "gb_fixed_partitions": "gradient_boosting",
 }
-__all__ = list(WHERE)
 __getattr__, __dir__ = private_table(__name__, WHERE)

@@ -20,5 +20,4 @@ WHERE = {                                   # exercise name -> the module that d
     "yolo_decode": "detection",
     "best_anchor": "detection",
 }
-__all__ = list(WHERE)
 __getattr__, __dir__ = private_table(__name__, WHERE)

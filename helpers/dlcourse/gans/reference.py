@@ -23,5 +23,4 @@ WHERE = {                                   # exercise name -> the module that d
     "receptive_field": "tools",
     "cycle_loss": "tools",
 }
-__all__ = list(WHERE)
 __getattr__, __dir__ = private_table(__name__, WHERE)

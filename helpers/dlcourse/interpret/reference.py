@@ -17,5 +17,4 @@ WHERE = {                                   # exercise name -> the module that d
     "cam": "attribution",
     "grad_cam": "attribution",
 }
-__all__ = list(WHERE)
 __getattr__, __dir__ = private_table(__name__, WHERE)

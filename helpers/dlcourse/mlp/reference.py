@@ -26,5 +26,4 @@ WHERE = {                                   # exercise name -> the module that d
     "Layer": "engine",
     "MLP": "engine",
 }
-__all__ = list(WHERE)
 __getattr__, __dir__ = private_table(__name__, WHERE)

@@ -25,5 +25,4 @@ WHERE = {                                   # exercise name -> the module that d
     "glove_weight": "embeddings",
     "glove_loss": "embeddings",
 }
-__all__ = list(WHERE)
 __getattr__, __dir__ = private_table(__name__, WHERE)

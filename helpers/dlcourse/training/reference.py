@@ -22,5 +22,4 @@ WHERE = {                                   # exercise name -> the module that d
     "dropout_forward": "regularization",
     "augment": "augment",
 }
-__all__ = list(WHERE)
 __getattr__, __dir__ = private_table(__name__, WHERE)
