@@ -6,6 +6,8 @@ from pathlib import Path
 
 import nbformat
 
+from dlcourse.grading.cells import MANUAL, SETUP, SOLUTION, TESTS, grade_id, nbgrader_md, role  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 COURSE = ROOT / "course"
@@ -18,25 +20,24 @@ RELEASE_NOTEBOOKS = sorted(COURSE.glob("week*/*.ipynb"))
 # one is enough to prove the pipeline. Every solution notebook's execution is checked by nbval
 # (root conftest.py), every release's stub failures by test_release.py.
 ROUNDTRIP_WEEKS = ["week01_boosting"]
+# Weeks whose graded reference implementations are reached only through `dlcourse.<topic>.reference`
+# (CONTRIBUTING.md "Graded reference implementations"); week -> topic. Add a week when it is converted.
+REFERENCE_WEEKS = {"week01_boosting": "boosting", "week02_mlp": "mlp", "week03_cnn": "cnn", "week04_training": "training",
+                   "week05_sequences": "sequences", "week07_gans": "gans", "week08_visualizing": "interpret",
+                   "week10_nlp": "nlp"}
 
 
-def nbgrader_md(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
+# A cell's nbgrader role comes from the one function the grader uses (dlcourse.grading.cells.role).
 def is_test_cell(cell) -> bool:
-    md = nbgrader_md(cell)
-    return cell["cell_type"] == "code" and bool(md.get("grade")) and not md.get("solution")
+    return role(cell) == TESTS
 
 
 def is_solution_cell(cell) -> bool:
-    md = nbgrader_md(cell)
-    return cell["cell_type"] == "code" and bool(md.get("solution")) and not md.get("grade")
+    return role(cell) == SOLUTION
 
 
 def is_setup_cell(cell) -> bool:
-    md = nbgrader_md(cell)
-    return cell["cell_type"] == "code" and bool(md.get("locked")) and not md.get("grade") and not md.get("solution")
+    return role(cell) == SETUP
 
 
 def read(path: Path):

@@ -306,3 +306,28 @@ def test_no_build_wording_on_the_landing_page():
     landing = ROOT / "course" / "START_HERE.ipynb"
     hits = sorted({m.group(0) for c in read(landing).cells for m in pattern.finditer(c.source)})
     assert not hits, f"course/START_HERE.ipynb: build wording {hits} reaches students"
+
+
+# ---------------------------------------------------------------- graded reference implementations
+from course_layout import REFERENCE_WEEKS  # noqa: E402
+from dlcourse.grading.cells import reference_uses  # noqa: E402
+
+
+@pytest.mark.parametrize("week", sorted(REFERENCE_WEEKS))
+def test_notebooks_never_reach_a_graded_reference(week):
+    """No cell (setup, demo, solution or test) imports `dlcourse.<topic>.reference` or a private dlcourse name."""
+    for path in _week_notebooks(ALL_NOTEBOOKS, week):
+        for cell in read(path).cells:
+            if cell.cell_type == "code":
+                uses = reference_uses(cell.source)
+                assert not uses, f"{rel(path)} cell {cell.id} uses {uses}: graded references are for the package and tests only"
+
+
+@pytest.mark.parametrize("week", sorted(REFERENCE_WEEKS))
+def test_every_graded_reference_resolves_to_its_private_definition(week):
+    ref = importlib.import_module(f"dlcourse.{REFERENCE_WEEKS[week]}.reference")
+    assert ref.WHERE, f"dlcourse.{REFERENCE_WEEKS[week]}.reference lists no exercise"
+    assert not hasattr(ref, "__all__"), "a reference module exports nothing (no __all__): it is not public API"
+    for name in ref.WHERE:
+        module = importlib.import_module(f"dlcourse.{REFERENCE_WEEKS[week]}.{ref.WHERE[name]}")
+        assert getattr(ref, name) is getattr(module, "_" + name), f"reference.{name} is not {module.__name__}._{name}"

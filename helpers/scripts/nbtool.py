@@ -29,6 +29,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))      # helpers/, if dlcourse is not installed
+from dlcourse.grading.cells import ANSWER, MARKDOWN, TESTS, nbgrader_md, role  # noqa: E402
+
 HEADER = re.compile(r"^# %% (?P<kind>md|setup|code|solution|tests|manual) id=(?P<id>[A-Za-z0-9_-]+)"
                     r"(?: points=(?P<points>\d+(?:\.\d+)?))?\s*$")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -92,22 +95,15 @@ def from_text(text: str) -> nbformat.NotebookNode:
 
 
 def _kind(cell) -> str:
-    md = cell.get("metadata", {}).get("nbgrader")
-    if cell["cell_type"] == "markdown":
-        return "manual" if md and md.get("grade") else "md"
-    if not md:
-        return "code"
-    if md.get("grade"):
-        return "tests"
-    if md.get("solution"):
-        return "solution"
-    return "setup"
+    """The text form's kind: the cell's nbgrader role (plain markdown reads as md, locked on the way back)."""
+    what = role(cell)
+    return {MARKDOWN: "md", ANSWER: TESTS}.get(what, what)
 
 
 def to_text(nb) -> str:
     out = []
     for cell in nb.cells:
-        md = cell.get("metadata", {}).get("nbgrader", {})
+        md = nbgrader_md(cell)
         pts = f" points={md['points']}" if md.get("points") else ""
         out.append(f"# %% {_kind(cell)} id={cell['id']}{pts}\n{cell['source']}\n")
     return "\n".join(out)

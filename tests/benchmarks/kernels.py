@@ -25,17 +25,17 @@ def mlp_forward_backward(N: int = 512, sizes=(64, 128, 128, 10), dtype=np.float3
     """Week 02: the NumPy MLP's forward + manual backward vs torch autograd, same weights."""
     import torch
 
-    from dlcourse.mlp.network import _init_mlp, _mlp_backward, _mlp_forward
+    from dlcourse.mlp import reference as mlp_ref
 
     rng = np.random.default_rng(0)
-    params = {k: v.astype(dtype) for k, v in _init_mlp(list(sizes), rng, scheme="he").items()}
+    params = {k: v.astype(dtype) for k, v in mlp_ref.init_mlp(list(sizes), rng, scheme="he").items()}
     X = rng.standard_normal((N, sizes[0])).astype(dtype)
     y = rng.integers(0, sizes[-1], N)
     Y = np.eye(sizes[-1], dtype=dtype)[y]
 
     def numpy_step():
-        out, cache = _mlp_forward(params, X, activation="relu", output="softmax")
-        _mlp_backward(params, cache, Y, loss="cce")
+        out, cache = mlp_ref.mlp_forward(params, X, activation="relu", output="softmax")
+        mlp_ref.mlp_backward(params, cache, Y, loss="cce")
 
     tparams = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
     tX, ty = torch.tensor(X), torch.tensor(y)
@@ -69,18 +69,18 @@ def _torch_conv2d(x, w, b):
 
 def conv2d_naive_vs_torch():
     """Week 03: the readable loop conv (N=8, C=3, 32x32, K=8, F=3, padding 1, float64) vs torch."""
-    from dlcourse.cnn.conv import _conv2d_naive
+    from dlcourse.cnn import reference as cnn_ref
 
     x, w, b = _conv2d_inputs()
-    return (lambda: _conv2d_naive(x, w, b, padding=1)), _torch_conv2d(x, w, b)
+    return (lambda: cnn_ref.conv2d_naive(x, w, b, padding=1)), _torch_conv2d(x, w, b)
 
 
 def conv2d_vectorised_vs_torch():
     """Week 03: the vectorised conv (sliding windows + einsum), same input, vs torch."""
-    from dlcourse.cnn.conv import _conv2d
+    from dlcourse.cnn import reference as cnn_ref
 
     x, w, b = _conv2d_inputs()
-    return (lambda: _conv2d(x, w, b, padding=1)), _torch_conv2d(x, w, b)
+    return (lambda: cnn_ref.conv2d(x, w, b, padding=1)), _torch_conv2d(x, w, b)
 
 
 KERNELS = {"MLP 64-128-128-10 fwd+bwd, N=512, float32 (week 02)": mlp_forward_backward,

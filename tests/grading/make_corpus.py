@@ -70,11 +70,11 @@ EXPECTED = {
     "xss_output": ("graded", 3, 4),                                # 30
     "deep_nesting": ("invalid_notebook", 0, 0),                    # 10 (100 000-deep JSON lists)
     "cells_not_objects": ("invalid_notebook", 0, 0),               # 11 (valid JSON, wrong structure)
+    "calls_reference": ("graded", 3, 4),                           # a graded cell calls a reference: noted, scored
 }
 
 
-def _gid(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+from dlcourse.grading.cells import grade_id as _gid  # noqa: E402
 
 
 def _index(nb, gid):
@@ -235,6 +235,9 @@ def build() -> dict[str, object]:
                                     "display(Javascript('alert(3)'))\nprint('<script>alert(4)</script>')")
     c["deep_nesting"] = b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     c["cells_not_objects"] = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [1, "two", [3]]}
+    c["calls_reference"] = solved(square="from dlcourse.mlp import reference as ref\n"
+                                         "def square(x):\n    x = np.asarray(x, dtype=float)\n"
+                                         "    return x * x + 0.0 * ref.relu(x)")
     assert set(c) == set(EXPECTED), set(c) ^ set(EXPECTED)
     return c
 

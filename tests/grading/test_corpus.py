@@ -71,6 +71,14 @@ def test_failure_messages_name_the_problem(batch):
     assert "null byte" in result(batch["runtime"], "null_byte")["message"]
 
 
+def test_a_graded_cell_calling_a_reference_implementation_is_noted(batch):
+    row, stored = batch["csv"]["calls_reference"], result(batch["runtime"], "calls_reference")
+    assert "graded cell 'square' uses a reference implementation: dlcourse.mlp.reference" in row["message"], row
+    assert "dlcourse.mlp.reference.relu" in row["message"]
+    assert stored["notebooks"]["tiny.ipynb"]["notes"] == [row["message"].split("tiny.ipynb: ", 1)[1]]
+    assert "reference" not in batch["csv"]["ok"]["message"] and "notes" not in result(batch["runtime"], "ok")["notebooks"]["tiny.ipynb"]
+
+
 def test_tampering_is_reported_per_cell(batch):
     findings = {case: result(batch["runtime"], case)["notebooks"]["tiny.ipynb"]["findings"]
                 for case in EXPECTED if EXPECTED[case][0] == "tampered_repaired"}

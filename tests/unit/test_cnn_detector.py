@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 import torch
 
-from dlcourse.cnn.detection import _iou, _nms, _yolo_decode, _yolo_encode
+from dlcourse.cnn import reference as ref
 from dlcourse.cnn.detector import TinyDetector, evaluate_detections, predict, train_detector, yolo_loss
 from dlcourse.data.shapes import shapes_dataset
 
 
 def _targets(n: int, size: int = 32, S: int = 4, rng: int = 0):
     images, boxes, labels = shapes_dataset(n, size=size, max_objects=3, rng=rng)
-    return images, boxes, labels, np.stack([_yolo_encode(b, lab, S, 3, size) for b, lab in zip(boxes, labels)])
+    return images, boxes, labels, np.stack([ref.yolo_encode(b, lab, S, 3, size) for b, lab in zip(boxes, labels)])
 
 
 def test_output_shape_and_ranges():
@@ -132,12 +132,12 @@ def test_the_notebook_recipe_finds_most_shapes():
     train_detector(model, images[:800], targets[:800], epochs=12, lr=3e-3, batch_size=32, seed=0, progress=False)
     pred_b, pred_l = [], []
     for grid in predict(model, images[800:]):
-        b, s, lab = _yolo_decode(grid, 0.6, image_size=32)
-        keep = np.concatenate([np.flatnonzero(lab == c)[_nms(b[lab == c], s[lab == c], 0.5)] for c in range(3)])
+        b, s, lab = ref.yolo_decode(grid, 0.6, image_size=32)
+        keep = np.concatenate([np.flatnonzero(lab == c)[ref.nms(b[lab == c], s[lab == c], 0.5)] for c in range(3)])
         keep = keep[np.argsort(-s[keep], kind="stable")].astype(int)
         pred_b.append(b[keep])
         pred_l.append(lab[keep])
-    result = evaluate_detections(pred_b, pred_l, boxes[800:], labels[800:], _iou)
+    result = evaluate_detections(pred_b, pred_l, boxes[800:], labels[800:], ref.iou)
     assert result["precision"] > 0.75 and result["recall"] > 0.55
 
 
@@ -150,24 +150,24 @@ def test_evaluate_detections_on_hand_cases():
              np.array([[5, 5, 15, 25]]),                                   # IoU 0.5 exactly: TP (>= 0.5)
              np.array([[0, 0, 3, 3]])]                                     # nothing to find: FP
     pred_labels = [np.array([0, 0, 2]), np.array([2]), np.array([1])]
-    result = evaluate_detections(preds, pred_labels, truth, truth_labels, _iou)
+    result = evaluate_detections(preds, pred_labels, truth, truth_labels, ref.iou)
     assert (result["tp"], result["fp"], result["fn"], result["n_pred"], result["n_true"]) == (2, 3, 1, 5, 3)
     assert result["precision"] == pytest.approx(2 / 5) and result["recall"] == pytest.approx(2 / 3)
-    strict = evaluate_detections(preds, pred_labels, truth, truth_labels, _iou, iou_threshold=0.75)
+    strict = evaluate_detections(preds, pred_labels, truth, truth_labels, ref.iou, iou_threshold=0.75)
     assert strict["tp"] == 1
 
 
 def test_evaluate_detections_prefers_the_best_overlap_and_uses_the_given_iou():
     truth, truth_labels = [np.array([[0, 0, 10, 10], [2, 0, 12, 10]])], [np.array([0, 0])]
     preds, pred_labels = [np.array([[2, 0, 12, 10], [0, 0, 10, 10]])], [np.array([0, 0])]
-    assert evaluate_detections(preds, pred_labels, truth, truth_labels, _iou)["tp"] == 2
+    assert evaluate_detections(preds, pred_labels, truth, truth_labels, ref.iou)["tp"] == 2
     calls = []
 
     def counting_iou(a, b):
         calls.append(1)
-        return _iou(a, b)
+        return ref.iou(a, b)
 
     evaluate_detections(preds, pred_labels, truth, truth_labels, counting_iou)
     assert calls
-    empty = evaluate_detections([np.zeros((0, 4))], [np.zeros(0)], [np.zeros((0, 4))], [np.zeros(0)], _iou)
+    empty = evaluate_detections([np.zeros((0, 4))], [np.zeros(0)], [np.zeros((0, 4))], [np.zeros(0)], ref.iou)
     assert empty["precision"] == 1.0 and empty["recall"] == 1.0

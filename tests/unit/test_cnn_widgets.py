@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 
 from dlcourse.cnn import widgets
 from dlcourse.cnn.plots import PixelImage
-from dlcourse.cnn.detection import _yolo_encode
+from dlcourse.cnn import reference as ref
 from dlcourse.data import PHOTOS, XO_FILTERS, photo, shapes_dataset, xo_images
 from dlcourse.widgetkit import figure_png
 from dlcourse.widgetkit import text_strings as _strings
@@ -348,7 +348,7 @@ def test_yolo_grid_shows_a_wrong_nms_at_work():
 
 def test_yolo_grid_decodes_a_detectors_predictions():
     images, boxes, labels = shapes_dataset(3, size=64, max_objects=3, rng=7)
-    grids = np.stack([_yolo_encode(b, lab, 4, 3, 64) for b, lab in zip(boxes, labels)])   # a perfect detector
+    grids = np.stack([ref.yolo_encode(b, lab, 4, 3, 64) for b, lab in zip(boxes, labels)])   # a perfect detector
     ex = _built(widgets.yolo_grid, predictions=(images, grids))
     assert ex.controls["S"].value == 4 and ex.controls["S"].disabled and ex.controls["image"].max == 2
     ex.controls["score_threshold"].value = 0.5

@@ -18,13 +18,12 @@ from sklearn.datasets import make_blobs
 from dlcourse.checks import grad_check
 from dlcourse.data import backprop_222, digits, toy_2d, xor
 from dlcourse.mlp import accuracy, one_hot
-from dlcourse.mlp.activations import (_leaky_relu, _leaky_relu_grad, _relu, _relu_grad, _sigmoid, _sigmoid_grad,
-                                      _softmax, _tanh, _tanh_grad)
+from dlcourse.mlp.activations import _leaky_relu, _leaky_relu_grad
 from dlcourse.mlp.backprop import WEIGHT_NAMES, _backward_222, _forward_222, _loss_222, _update_222
-from dlcourse.mlp.engine import _MLP, _Value
-from dlcourse.mlp.losses import _bce, _bce_with_logits, _cce, _cross_entropy_with_logits, _mse
-from dlcourse.mlp.network import _init_mlp, _mlp_backward, _mlp_forward, _mlp_loss, _train_mlp
-from dlcourse.mlp.perceptron import _perceptron_predict, _sign, _train_perceptron
+from dlcourse.mlp.losses import _bce_with_logits, _cross_entropy_with_logits
+from dlcourse.mlp.network import _mlp_loss, _train_mlp
+from dlcourse.mlp.perceptron import _sign
+from dlcourse.mlp import reference as ref
 
 T = lambda a: torch.tensor(np.asarray(a, dtype=float))          # noqa: E731  NumPy -> float64 tensor
 
@@ -46,9 +45,9 @@ def _away_from_zero(rng: np.random.Generator, shape, scale: float = 3.0) -> np.n
 
 # ------------------------------------------------------------------------------ activations
 ACTIVATIONS = {  # name -> (ours g, ours g', torch g)
-    "sigmoid": (_sigmoid, _sigmoid_grad, torch.sigmoid),
-    "tanh": (_tanh, _tanh_grad, torch.tanh),
-    "relu": (_relu, _relu_grad, torch.relu),
+    "sigmoid": (ref.sigmoid, ref.sigmoid_grad, torch.sigmoid),
+    "tanh": (ref.tanh, ref.tanh_grad, torch.tanh),
+    "relu": (ref.relu, ref.relu_grad, torch.relu),
     "leaky_relu": (_leaky_relu, _leaky_relu_grad, lambda t: F.leaky_relu(t, negative_slope=0.01)),
 }
 
@@ -74,65 +73,65 @@ def test_activation_derivative_matches_finite_differences(name):
 
 
 def test_activation_conventions_at_zero():
-    assert _sigmoid(0.0) == 0.5 and _sigmoid_grad(0.0) == 0.25
+    assert ref.sigmoid(0.0) == 0.5 and ref.sigmoid_grad(0.0) == 0.25
     z = np.linspace(-10, 10, 2001)
-    assert np.max(_sigmoid_grad(z)) == pytest.approx(0.25) and z[np.argmax(_sigmoid_grad(z))] == 0
-    assert _tanh_grad(0.0) == 1.0
-    assert _relu_grad(np.array([0.0]))[0] == 0.0                      # ReLU'(0) = 0 (course convention)
+    assert np.max(ref.sigmoid_grad(z)) == pytest.approx(0.25) and z[np.argmax(ref.sigmoid_grad(z))] == 0
+    assert ref.tanh_grad(0.0) == 1.0
+    assert ref.relu_grad(np.array([0.0]))[0] == 0.0                      # ReLU'(0) = 0 (course convention)
     assert _leaky_relu_grad(np.array([-2.0]))[0] == 0.01 and _leaky_relu(np.array([-2.0]))[0] == -0.02
 
 
 def test_tanh_is_the_true_tanh_not_the_slide_formula():
     z = np.linspace(-5, 5, 101)
     slide = (1 - np.exp(-z)) / (1 + np.exp(-z))
-    np.testing.assert_allclose(_tanh(z), np.tanh(z), rtol=1e-15)
+    np.testing.assert_allclose(ref.tanh(z), np.tanh(z), rtol=1e-15)
     np.testing.assert_allclose(slide, np.tanh(z / 2), atol=1e-14)       # the docstring's claim
-    assert not np.allclose(_tanh(z), slide, atol=1e-3)
+    assert not np.allclose(ref.tanh(z), slide, atol=1e-3)
 
 
 def test_sigmoid_and_softmax_do_not_overflow_or_warn():
     with np.errstate(all="raise"):
-        np.testing.assert_array_equal(_sigmoid(np.array([-1000.0, 1000.0])), [0.0, 1.0])
-        assert np.all(np.isfinite(_sigmoid_grad(np.array([-1000.0, 1000.0]))))
-        p = _softmax(np.array([[1000.0, 1001.0], [-1000.0, 0.0]]))
+        np.testing.assert_array_equal(ref.sigmoid(np.array([-1000.0, 1000.0])), [0.0, 1.0])
+        assert np.all(np.isfinite(ref.sigmoid_grad(np.array([-1000.0, 1000.0]))))
+        p = ref.softmax(np.array([[1000.0, 1001.0], [-1000.0, 0.0]]))
     np.testing.assert_allclose(p, torch.softmax(T([[1000.0, 1001.0], [-1000.0, 0.0]]), dim=1).numpy())
 
 
 def test_softmax_matches_torch_sums_to_one_and_is_shift_invariant():
     Z = np.random.default_rng(2).normal(0, 3, (6, 4))
-    P = _softmax(Z)
+    P = ref.softmax(Z)
     np.testing.assert_allclose(P, torch.softmax(T(Z), dim=-1).numpy(), rtol=1e-12)
     np.testing.assert_allclose(P.sum(axis=1), 1.0)
-    np.testing.assert_allclose(_softmax(Z + 123.0), P, rtol=1e-12)
-    np.testing.assert_allclose(_softmax(Z.T, axis=0), P.T, rtol=1e-12)
+    np.testing.assert_allclose(ref.softmax(Z + 123.0), P, rtol=1e-12)
+    np.testing.assert_allclose(ref.softmax(Z.T, axis=0), P.T, rtol=1e-12)
     # the worked example: z = [5, 2, -1, 3] -> [0.842, 0.042, 0.002, 0.114]
-    np.testing.assert_allclose(_softmax(np.array([5.0, 2.0, -1.0, 3.0])), [0.842, 0.042, 0.002, 0.114], atol=1e-3)
+    np.testing.assert_allclose(ref.softmax(np.array([5.0, 2.0, -1.0, 3.0])), [0.842, 0.042, 0.002, 0.114], atol=1e-3)
 
 
 # ------------------------------------------------------------------------------ losses
 def test_bce_hand_value_and_torch():
-    assert _bce(np.array([1, 0]), np.array([0.9, 0.2])) == pytest.approx(-(np.log(0.9) + np.log(0.8)) / 2)
-    assert _bce(np.array([1, 0]), np.array([0.9, 0.2])) == pytest.approx(0.164252, abs=1e-6)
+    assert ref.bce(np.array([1, 0]), np.array([0.9, 0.2])) == pytest.approx(-(np.log(0.9) + np.log(0.8)) / 2)
+    assert ref.bce(np.array([1, 0]), np.array([0.9, 0.2])) == pytest.approx(0.164252, abs=1e-6)
     rng = np.random.default_rng(3)
     y, p = rng.integers(0, 2, 20).astype(float), rng.uniform(0.01, 0.99, 20)
-    assert _bce(y, p) == pytest.approx(F.binary_cross_entropy(T(p), T(y)).item(), rel=1e-12)
-    assert np.isfinite(_bce(np.array([1.0, 0.0]), np.array([0.0, 1.0])))          # clipped, not inf
+    assert ref.bce(y, p) == pytest.approx(F.binary_cross_entropy(T(p), T(y)).item(), rel=1e-12)
+    assert np.isfinite(ref.bce(np.array([1.0, 0.0]), np.array([0.0, 1.0])))          # clipped, not inf
 
 
 def test_cce_matches_torch_nll_of_log_probabilities():
     rng = np.random.default_rng(4)
-    P = _softmax(rng.normal(size=(9, 5)))
+    P = ref.softmax(rng.normal(size=(9, 5)))
     y = rng.integers(0, 5, 9)
     expected = F.nll_loss(torch.log(T(P)), torch.tensor(y)).item()
-    assert _cce(one_hot(y, 5), P) == pytest.approx(expected, rel=1e-12)
+    assert ref.cce(one_hot(y, 5), P) == pytest.approx(expected, rel=1e-12)
 
 
 def test_mse_is_the_mean_over_samples_of_the_summed_squares():
     rng = np.random.default_rng(5)
     y, yhat = rng.normal(size=12), rng.normal(size=12)
-    assert _mse(y, yhat) == pytest.approx(F.mse_loss(T(yhat), T(y)).item(), rel=1e-12)
+    assert ref.mse(y, yhat) == pytest.approx(F.mse_loss(T(yhat), T(y)).item(), rel=1e-12)
     Y, Yhat = rng.normal(size=(12, 3)), rng.normal(size=(12, 3))
-    assert _mse(Y, Yhat) == pytest.approx(F.mse_loss(T(Yhat), T(Y), reduction="sum").item() / 12, rel=1e-12)
+    assert ref.mse(Y, Yhat) == pytest.approx(F.mse_loss(T(Yhat), T(Y), reduction="sum").item() / 12, rel=1e-12)
 
 
 def test_losses_from_logits_match_torch_and_stay_finite():
@@ -150,38 +149,38 @@ def test_losses_from_logits_match_torch_and_stay_finite():
 # ------------------------------------------------------------------------------ perceptron
 def test_sign_of_zero_is_plus_one():
     np.testing.assert_array_equal(_sign(np.array([-2.0, 0.0, 3.0])), [-1, 1, 1])
-    np.testing.assert_array_equal(_perceptron_predict(np.array([[1.0, -1.0]]), np.zeros(2), 0.0), [1])
+    np.testing.assert_array_equal(ref.perceptron_predict(np.array([[1.0, -1.0]]), np.zeros(2), 0.0), [1])
 
 
 def test_perceptron_reproduces_the_lecture_trace():
     X, y = np.array([[1.0, -1.0], [-1.0, 1.0]]), np.array([-1, 1])
-    w, w0, mistakes = _train_perceptron(X, y, lr=1.0, epochs=1, rng=None)   # in order, from w = 0
+    w, w0, mistakes = ref.train_perceptron(X, y, lr=1.0, epochs=1, rng=None)   # in order, from w = 0
     np.testing.assert_array_equal(w, [-1.0, 1.0])                         # sign(0) = +1 -> a mistake on x1
     assert w0 == -1.0 and mistakes == [1]                                  # x2: w.x + w0 = 1 > 0 -> right
 
 
 def test_perceptron_converges_on_separable_blobs():
     X, y = make_blobs(200, centers=[[-2, -2], [2, 2]], cluster_std=0.8, random_state=0)
-    w, w0, mistakes = _train_perceptron(X, 2 * y - 1, epochs=20, rng=0)
+    w, w0, mistakes = ref.train_perceptron(X, 2 * y - 1, epochs=20, rng=0)
     assert mistakes[-1] == 0 and mistakes[0] > 0
-    assert np.all(_perceptron_predict(X, w, w0) == 2 * y - 1)
+    assert np.all(ref.perceptron_predict(X, w, w0) == 2 * y - 1)
     Xb, yb = toy_2d("blobs", 300, rng=1)                                  # {0, 1} labels work too
-    w, w0, mistakes = _train_perceptron(Xb, yb, epochs=30, rng=1)
-    assert mistakes[-1] == 0 and np.all(_perceptron_predict(Xb, w, w0) == 2 * yb - 1)
+    w, w0, mistakes = ref.train_perceptron(Xb, yb, epochs=30, rng=1)
+    assert mistakes[-1] == 0 and np.all(ref.perceptron_predict(Xb, w, w0) == 2 * yb - 1)
 
 
 def test_perceptron_never_separates_xor():
     X4, y4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([-1, 1, 1, -1])
-    _, _, mistakes = _train_perceptron(X4, y4, epochs=200, rng=0)
+    _, _, mistakes = ref.train_perceptron(X4, y4, epochs=200, rng=0)
     assert min(mistakes) > 0
     X, y = xor(200, rng=0, signed=True)
-    w, w0, mistakes = _train_perceptron(X, y, epochs=50, rng=0)
-    assert min(mistakes) > 0 and np.mean(_perceptron_predict(X, w, w0) == y) < 0.9
+    w, w0, mistakes = ref.train_perceptron(X, y, epochs=50, rng=0)
+    assert min(mistakes) > 0 and np.mean(ref.perceptron_predict(X, w, w0) == y) < 0.9
 
 
 def test_perceptron_same_seed_same_result():
     X, y = toy_2d("xor", 100, rng=0)
-    a, b = _train_perceptron(X, y, epochs=5, rng=7), _train_perceptron(X, y, epochs=5, rng=7)
+    a, b = ref.train_perceptron(X, y, epochs=5, rng=7), ref.train_perceptron(X, y, epochs=5, rng=7)
     np.testing.assert_array_equal(a[0], b[0])
     assert a[1:] == b[1:]
 
@@ -267,14 +266,14 @@ COMBOS = [("bce", "sigmoid", "relu"), ("cce", "softmax", "tanh"), ("mse", "linea
 def test_mlp_backward_matches_torch_autograd(loss, output, activation):
     rng = np.random.default_rng(10)
     sizes = [5, 7, 6, 3]
-    params = _init_mlp(sizes, rng, "xavier")
+    params = ref.init_mlp(sizes, rng, "xavier")
     params = {k: v + (0.1 * rng.normal(size=v.shape) if k.startswith("b") else 0) for k, v in params.items()}
     X = rng.normal(size=(11, 5))
     Y = one_hot(rng.integers(0, 3, 11), 3) if output == "softmax" or loss == "cce" else rng.uniform(0, 1, (11, 3))
     if output == "linear":
         Y = rng.normal(size=(11, 3))
-    out, cache = _mlp_forward(params, X, activation, output)
-    grads = _mlp_backward(params, cache, Y, loss)
+    out, cache = ref.mlp_forward(params, X, activation, output)
+    grads = ref.mlp_backward(params, cache, Y, loss)
     tp = {k: T(v).requires_grad_() for k, v in params.items()}
     t_loss = _torch_mlp_loss(tp, T(X), T(Y), activation, output, loss)
     t_loss.backward()
@@ -289,52 +288,52 @@ def test_mlp_accepts_integer_labels_for_one_sigmoid_output_and_for_softmax():
     rng = np.random.default_rng(11)
     X = rng.normal(size=(8, 3))
     y2, y4 = rng.integers(0, 2, 8), rng.integers(0, 4, 8)
-    p1, p4 = _init_mlp([3, 4, 1], rng), _init_mlp([3, 4, 4], rng)
-    _, c1 = _mlp_forward(p1, X, "tanh", "sigmoid")
-    _, c4 = _mlp_forward(p4, X, "tanh", "softmax")
-    for a, b in ((_mlp_backward(p1, c1, y2, "bce"), _mlp_backward(p1, c1, y2[:, None].astype(float), "bce")),
-                 (_mlp_backward(p4, c4, y4, "cce"), _mlp_backward(p4, c4, one_hot(y4, 4), "cce"))):
+    p1, p4 = ref.init_mlp([3, 4, 1], rng), ref.init_mlp([3, 4, 4], rng)
+    _, c1 = ref.mlp_forward(p1, X, "tanh", "sigmoid")
+    _, c4 = ref.mlp_forward(p4, X, "tanh", "softmax")
+    for a, b in ((ref.mlp_backward(p1, c1, y2, "bce"), ref.mlp_backward(p1, c1, y2[:, None].astype(float), "bce")),
+                 (ref.mlp_backward(p4, c4, y4, "cce"), ref.mlp_backward(p4, c4, one_hot(y4, 4), "cce"))):
         for k in a:
             np.testing.assert_allclose(a[k], b[k])
     with pytest.raises(ValueError, match="probabilities"):
-        _mlp_backward(p1, _mlp_forward(p1, X, "tanh", "linear")[1], y2, "bce")
+        ref.mlp_backward(p1, ref.mlp_forward(p1, X, "tanh", "linear")[1], y2, "bce")
 
 
 def test_mlp_keeps_float32_in_float32():
     rng = np.random.default_rng(13)
-    params = {k: v.astype(np.float32) for k, v in _init_mlp([4, 8, 3], rng).items()}
+    params = {k: v.astype(np.float32) for k, v in ref.init_mlp([4, 8, 3], rng).items()}
     X, y = rng.normal(size=(6, 4)).astype(np.float32), rng.integers(0, 3, 6)
     for activation in ("relu", "tanh", "sigmoid", "leaky_relu"):
-        out, cache = _mlp_forward(params, X, activation, "softmax")
-        grads = _mlp_backward(params, cache, y, "cce")
+        out, cache = ref.mlp_forward(params, X, activation, "softmax")
+        grads = ref.mlp_backward(params, cache, y, "cce")
         assert out.dtype == np.float32 and all(g.dtype == np.float32 for g in grads.values()), activation
 
 
 def test_mlp_backward_matches_finite_differences():
     rng = np.random.default_rng(12)
-    params = _init_mlp([4, 6, 5, 2], rng, "he")
+    params = ref.init_mlp([4, 6, 5, 2], rng, "he")
     X, y = rng.normal(size=(9, 4)), rng.integers(0, 2, 9)
-    loss = lambda: _mlp_loss(_mlp_forward(params, X, "tanh", "softmax")[1], y, "cce")   # noqa: E731
-    grads = _mlp_backward(params, _mlp_forward(params, X, "tanh", "softmax")[1], y, "cce")
+    loss = lambda: _mlp_loss(ref.mlp_forward(params, X, "tanh", "softmax")[1], y, "cce")   # noqa: E731
+    grads = ref.mlp_backward(params, ref.mlp_forward(params, X, "tanh", "softmax")[1], y, "cce")
     worst = grad_check(loss, params, grads, tol=1e-6)
     assert max(worst.values()) < 1e-6
 
 
 def test_init_shapes_seed_and_zero_biases():
-    p = _init_mlp([3, 5, 2], np.random.default_rng(0), "he")
+    p = ref.init_mlp([3, 5, 2], np.random.default_rng(0), "he")
     assert [p[k].shape for k in ("W1", "b1", "W2", "b2")] == [(3, 5), (5,), (5, 2), (2,)]
     assert not np.any(p["b1"]) and not np.any(p["b2"])
-    q = _init_mlp([3, 5, 2], np.random.default_rng(0), "he")
+    q = ref.init_mlp([3, 5, 2], np.random.default_rng(0), "he")
     assert all(np.array_equal(p[k], q[k]) for k in p)
     with pytest.raises(ValueError):
-        _init_mlp([3, 2], 0, "glorot-ish")
+        ref.init_mlp([3, 2], 0, "glorot-ish")
 
 
 @pytest.mark.parametrize("scheme,variance", [("he", lambda i, o: 2 / i), ("xavier", lambda i, o: 1 / i), ("glorot", lambda i, o: 2 / (i + o)),
                                              ("normal", lambda i, o: 1e-4)])
 def test_init_variances(scheme, variance):
     """He: 2 / n_in. Xavier (fan-in, the course's convention): 1 / n_in. Glorot (torch's xavier_normal_): 2 / (n_in + n_out)."""
-    p = _init_mlp([400, 300, 100], np.random.default_rng(1), scheme)
+    p = ref.init_mlp([400, 300, 100], np.random.default_rng(1), scheme)
     for W, (n_in, n_out) in ((p["W1"], (400, 300)), (p["W2"], (300, 100))):
         assert W.mean() == pytest.approx(0, abs=0.05 * np.sqrt(variance(n_in, n_out)))
         assert W.var() == pytest.approx(variance(n_in, n_out), rel=0.03)
@@ -358,7 +357,7 @@ def test_trainer_learns_moons_quickly():
     start = time.perf_counter()
     params, losses = _train_mlp(X, y, hidden=(16,), activation="relu", lr=0.3, epochs=100, rng=0, batch_size=32)
     assert time.perf_counter() - start < 10
-    assert accuracy(y, _mlp_forward(params, X, "relu", "sigmoid")[0]) >= 0.95
+    assert accuracy(y, ref.mlp_forward(params, X, "relu", "sigmoid")[0]) >= 0.95
     assert losses[-1] < 0.5 * losses[0]
 
 
@@ -373,7 +372,7 @@ def test_trainer_uses_softmax_for_many_classes():
     params, losses = _train_mlp(X_train, y_train, hidden=(32,), activation="relu", lr=0.2, epochs=20,
                                 rng=0, batch_size=64)
     assert params["W2"].shape == (32, 10)
-    assert accuracy(y_train, _mlp_forward(params, X_train, "relu", "softmax")[0]) > 0.9
+    assert accuracy(y_train, ref.mlp_forward(params, X_train, "relu", "softmax")[0]) > 0.9
 
 
 def test_trainer_same_seed_same_result():
@@ -395,7 +394,7 @@ def _expression(a, b, c, exp, log):
 def test_value_matches_torch_on_random_expressions(seed):
     rng = np.random.default_rng(seed)
     raw = rng.normal(0, 1, 3)
-    vals = [_Value(v) for v in raw]
+    vals = [ref.Value(v) for v in raw]
     out = _expression(*vals, exp=lambda v: v.exp(), log=lambda v: v.log())
     out.backward()
     ts = [torch.tensor(v, requires_grad=True) for v in raw]
@@ -407,21 +406,21 @@ def test_value_matches_torch_on_random_expressions(seed):
 
 
 def test_value_accumulates_gradients_of_a_node_used_twice():
-    a = _Value(3.0)
+    a = ref.Value(3.0)
     b = a + a                                   # db/da = 2, not 1
     c = b * a                                   # c = 2a^2, dc/da = 4a = 12
     c.backward()
     assert (b.grad, a.grad) == (3.0, 12.0)
-    x = _Value(0.0)
+    x = ref.Value(0.0)
     x.relu().backward()
     assert x.grad == 0.0                        # ReLU'(0) = 0
-    y = _Value(4.0)
+    y = ref.Value(4.0)
     (y ** 0.5).backward()
     assert y.grad == pytest.approx(0.25)
 
 
 def test_value_backward_handles_long_chains():
-    x = _Value(1.0)
+    x = ref.Value(1.0)
     y = x
     for _ in range(5000):                        # deeper than Python's recursion limit
         y = y * 1.0001
@@ -431,9 +430,9 @@ def test_value_backward_handles_long_chains():
 
 def test_micrograd_mlp_gradients_match_torch():
     rng = np.random.default_rng(20)
-    model = _MLP(3, [4, 4, 1], activation="tanh", rng=rng)
+    model = ref.MLP(3, [4, 4, 1], activation="tanh", rng=rng)
     X, y = rng.normal(size=(5, 3)), rng.normal(size=5)
-    loss = sum(((model(list(x)) - t) ** 2 for x, t in zip(X, y)), _Value(0.0)) / len(y)
+    loss = sum(((model(list(x)) - t) ** 2 for x, t in zip(X, y)), ref.Value(0.0)) / len(y)
     loss.backward()
     params = model.parameters()
     assert len(params) == 4 * 4 + 4 * 5 + 5

@@ -26,7 +26,7 @@ def test_plot_helpers_draw_on_a_plain_axes():
     from matplotlib.figure import Figure
 
     from dlcourse.mlp import plots
-    from dlcourse.mlp.activations import _sigmoid, _sigmoid_grad
+    from dlcourse.mlp import reference as ref
 
     fig = Figure()
     ax1, ax2, ax3, ax4 = fig.subplots(1, 4)
@@ -36,7 +36,7 @@ def test_plot_helpers_draw_on_a_plain_axes():
     assert seen == [(1600, 2)] and len(ax1.images) == 1 and isinstance(ax1.images[0], AxesImage)
     assert ax1.images[0].get_array().shape == (40, 40) and len(ax1.collections[0].get_offsets()) == 50
     z = np.linspace(-6, 6, 121)
-    plots.plot_activation(ax2, z, _sigmoid(z), _sigmoid_grad(z), plots.saturated_regions("sigmoid", (-6, 6)))
+    plots.plot_activation(ax2, z, ref.sigmoid(z), ref.sigmoid_grad(z), plots.saturated_regions("sigmoid", (-6, 6)))
     assert len(ax2.patches) == 2 and len(ax2.lines) == 3
     plots.plot_loss_curve(ax3, [0.7, 0.5, 0.4])
     np.testing.assert_array_equal(ax3.lines[0].get_xdata(), [1, 2, 3])

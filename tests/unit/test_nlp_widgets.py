@@ -14,7 +14,8 @@ import pytest
 
 from dlcourse.data.language import COOC_MATRIX, structured_corpus
 from dlcourse.nlp import widgets
-from dlcourse.nlp.embeddings import _noise_distribution, train_sgns, pairs_to_ids, _skipgram_pairs
+from dlcourse.nlp.embeddings import train_sgns, pairs_to_ids
+from dlcourse.nlp import reference as ref
 
 
 def _built(explorer):
@@ -152,9 +153,9 @@ def test_noise_explorer_runs_the_students_distribution():
 def test_embedding_explorer_answers_the_analogy_on_trained_vectors():
     corpus = structured_corpus(2000, rng=0)
     vocab = sorted({w for s in corpus.sentences for w in s})
-    pairs = pairs_to_ids([p for s in corpus.sentences for p in _skipgram_pairs(s, 2)], vocab)
+    pairs = pairs_to_ids([p for s in corpus.sentences for p in ref.skipgram_pairs(s, 2)], vocab)
     counts = Counter(w for s in corpus.sentences for w in s)
-    E = train_sgns(pairs, _noise_distribution(np.array([counts[w] for w in vocab])), epochs=3, rng=0,
+    E = train_sgns(pairs, ref.noise_distribution(np.array([counts[w] for w in vocab])), epochs=3, rng=0,
                    progress=False).W_in
     groups = {name: [w for pair in pairs_f for w in pair] for name, pairs_f in corpus.families.items()}
     ex = _built(widgets.embedding_explorer(E, vocab, groups=groups))

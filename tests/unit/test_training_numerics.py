@@ -17,14 +17,12 @@ import torch.nn.functional as F
 from scipy import stats
 
 from dlcourse.training import LECTURE_GRADIENT_TABLE, SURFACES, diverged_at, keras_lr_sequence, run_optimizer
-from dlcourse.training.augment import _augment
 from dlcourse.training.batchnorm import _bn_backward, _bn_forward_eval, _bn_forward_train, _bn_update_running
-from dlcourse.training.optimizers import (_adagrad_step, _adam_step, _iterate_minibatches, _momentum_step,
-                                          _rmsprop_step, _sgd_step)
-from dlcourse.training.regularization import (_dropout_backward, _dropout_forward, _EarlyStopping, _l1_penalty,
-                                              _l2_penalty, _log_uniform)
-from dlcourse.training.schedules import _exp_decay, _slide_keras_scheduler, _step_decay, _time_decay
-from dlcourse.training.vanishing import _glorot_uniform, _gradient_table_222, _he_normal
+from dlcourse.training.optimizers import _adagrad_step, _sgd_step
+from dlcourse.training.regularization import _dropout_backward, _log_uniform
+from dlcourse.training.schedules import _slide_keras_scheduler
+from dlcourse.training.vanishing import _gradient_table_222
+from dlcourse.training import reference as ref
 
 T = lambda a: torch.tensor(np.asarray(a, dtype=float))          # noqa: E731  NumPy -> float64 tensor
 
@@ -57,15 +55,15 @@ W0 = np.random.default_rng(1).normal(size=(3, 4))
 
 TORCH_ORACLES = {  # name -> (our step, its kwargs, torch optimiser factory)
     "sgd": (_sgd_step, {"lr": 0.1}, lambda ps: torch.optim.SGD(ps, lr=0.1)),
-    "rmsprop": (_rmsprop_step, {"lr": 0.01, "rho": 0.9, "eps": 1e-8},
+    "rmsprop": (ref.rmsprop_step, {"lr": 0.01, "rho": 0.9, "eps": 1e-8},
                 lambda ps: torch.optim.RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-8)),
     "adagrad": (_adagrad_step, {"lr": 0.05}, lambda ps: torch.optim.Adagrad(ps, lr=0.05)),
-    "adam": (_adam_step, {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+    "adam": (ref.adam_step, {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
              lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.9, 0.999), eps=1e-8)),
-    "adam_other_betas": (_adam_step, {"lr": 0.2, "beta1": 0.5, "beta2": 0.9, "eps": 1e-3},
+    "adam_other_betas": (ref.adam_step, {"lr": 0.2, "beta1": 0.5, "beta2": 0.9, "eps": 1e-3},
                          lambda ps: torch.optim.Adam(ps, lr=0.2, betas=(0.5, 0.9), eps=1e-3)),
     # momentum's EWMA form V = bV + (1-b)g, w -= lr V  ==  torch's V' = bV' + g with lr (1 - b)
-    "momentum": (_momentum_step, {"lr": 0.1, "beta": 0.9}, lambda ps: torch.optim.SGD(ps, lr=0.1 * 0.1, momentum=0.9)),
+    "momentum": (ref.momentum_step, {"lr": 0.1, "beta": 0.9}, lambda ps: torch.optim.SGD(ps, lr=0.1 * 0.1, momentum=0.9)),
 }
 
 
@@ -85,7 +83,7 @@ def test_momentum_matches_the_hand_unrolled_closed_form():
     v3 = b * b * (1 - b) * g1 + b * (1 - b) * g2 + (1 - b) * g3
     w0 = np.array([2.0, 3.0])
     expected = [w0 - lr * v1, w0 - lr * (v1 + v2), w0 - lr * (v1 + v2 + v3)]
-    np.testing.assert_allclose(_run_ours(_momentum_step, w0, [g1, g2, g3], lr=lr, beta=b), expected, atol=1e-15)
+    np.testing.assert_allclose(_run_ours(ref.momentum_step, w0, [g1, g2, g3], lr=lr, beta=b), expected, atol=1e-15)
     # torch's SGD(momentum, dampening=beta) differs on the FIRST step (its buffer starts at g1)
     torch_damp = _run_torch(lambda ps: torch.optim.SGD(ps, lr=lr, momentum=b, dampening=b), w0, [g1, g2, g3])
     assert not np.allclose(torch_damp[0], expected[0])
@@ -94,11 +92,11 @@ def test_momentum_matches_the_hand_unrolled_closed_form():
 def test_adam_first_step_is_lr_times_sign_of_the_gradient():
     w = np.array([1.0, -1.0, 2.0])
     g = np.array([0.3, -5.0, 1e-3])
-    out = _adam_step(w, g, {}, lr=0.01)        # bias correction: V̂ = g, Ŝ = g², so the step is lr·g/|g|
+    out = ref.adam_step(w, g, {}, lr=0.01)        # bias correction: V̂ = g, Ŝ = g², so the step is lr·g/|g|
     np.testing.assert_allclose(out, w - 0.01 * np.sign(g), atol=1e-7)
 
 
-@pytest.mark.parametrize("step", [_sgd_step, _momentum_step, _rmsprop_step, _adagrad_step, _adam_step])
+@pytest.mark.parametrize("step", [_sgd_step, ref.momentum_step, ref.rmsprop_step, _adagrad_step, ref.adam_step])
 def test_steps_do_not_write_into_w_and_keep_their_memory_in_state(step):
     w, g, state = np.ones(3), np.array([1.0, 2.0, 3.0]), {}
     out = step(w, g, state, lr=0.1)
@@ -110,7 +108,7 @@ def test_steps_do_not_write_into_w_and_keep_their_memory_in_state(step):
 def test_steps_broadcast_one_learning_rate_per_row():
     lrs = np.array([[0.01], [0.1]])
     w, g = np.ones((2, 2)), np.array([[1.0, -2.0], [1.0, -2.0]])
-    for step in (_sgd_step, _momentum_step, _rmsprop_step, _adam_step):
+    for step in (_sgd_step, ref.momentum_step, ref.rmsprop_step, ref.adam_step):
         both = step(w, g, {}, lr=lrs)
         for k in range(2):
             np.testing.assert_allclose(both[k], step(w[k], g[k], {}, lr=float(lrs[k, 0])))
@@ -120,32 +118,32 @@ def test_steps_broadcast_one_learning_rate_per_row():
 @pytest.mark.parametrize("N,B", [(10, 3), (10, 10), (10, 1), (7, 16)])
 def test_minibatches_cover_every_index_once_per_epoch(N, B):
     rng = np.random.default_rng(0)
-    batches = list(_iterate_minibatches(N, B, rng))
+    batches = list(ref.iterate_minibatches(N, B, rng))
     assert len(batches) == -(-N // B)
     assert sorted(np.concatenate(batches).tolist()) == list(range(N))
     assert len(batches[-1]) == (N % B or min(B, N))
-    again = list(_iterate_minibatches(N, B, np.random.default_rng(0)))
+    again = list(ref.iterate_minibatches(N, B, np.random.default_rng(0)))
     assert all(np.array_equal(a, b) for a, b in zip(batches, again))
 
 
 def test_minibatches_shuffle_per_epoch_and_not_without_shuffle():
     rng = np.random.default_rng(0)
-    e1, e2 = (np.concatenate(list(_iterate_minibatches(50, 8, rng))) for _ in range(2))
+    e1, e2 = (np.concatenate(list(ref.iterate_minibatches(50, 8, rng))) for _ in range(2))
     assert not np.array_equal(e1, e2)
-    np.testing.assert_array_equal(np.concatenate(list(_iterate_minibatches(50, 8, rng, shuffle=False))), np.arange(50))
+    np.testing.assert_array_equal(np.concatenate(list(ref.iterate_minibatches(50, 8, rng, shuffle=False))), np.arange(50))
     with pytest.raises(ValueError):
-        list(_iterate_minibatches(5, 0, rng))
+        list(ref.iterate_minibatches(5, 0, rng))
 
 
 # ------------------------------------------------------------------------------ schedules
 def test_exponential_decay_matches_the_lecture_number():
-    assert _exp_decay(0.01, 0.1, 10) == pytest.approx(0.0036788, abs=5e-8)
-    np.testing.assert_allclose(_exp_decay(1.0, 0.5, np.arange(3)), np.exp(-0.5 * np.arange(3)))
+    assert ref.exp_decay(0.01, 0.1, 10) == pytest.approx(0.0036788, abs=5e-8)
+    np.testing.assert_allclose(ref.exp_decay(1.0, 0.5, np.arange(3)), np.exp(-0.5 * np.arange(3)))
 
 
 def test_time_and_step_decay():
-    np.testing.assert_allclose(_time_decay(0.2, 1.0, np.arange(1, 5)), [0.1, 0.2 / 3, 0.05, 0.04])
-    np.testing.assert_allclose(_step_decay(1.0, 0.5, 10, np.array([0, 9, 10, 19, 20, 35])), [1, 1, .5, .5, .25, .125])
+    np.testing.assert_allclose(ref.time_decay(0.2, 1.0, np.arange(1, 5)), [0.1, 0.2 / 3, 0.05, 0.04])
+    np.testing.assert_allclose(ref.step_decay(1.0, 0.5, 10, np.array([0, 9, 10, 19, 20, 35])), [1, 1, .5, .5, .25, .125])
 
 
 def test_the_slide_scheduler_compounds_to_the_verified_sequence():
@@ -154,7 +152,7 @@ def test_the_slide_scheduler_compounds_to_the_verified_sequence():
     np.testing.assert_allclose(lrs[10:], [0.0036788, 0.0012246, 0.00036883, 0.00010052, 2.4788e-5], rtol=2e-4)
     # closed form of the compounding: lr0 * e^{-0.1 (10 + ... + t)}
     np.testing.assert_allclose(lrs[14], 0.01 * np.exp(-0.1 * sum(range(10, 15))))
-    assert lrs[14] < _exp_decay(0.01, 0.1, 14) / 50
+    assert lrs[14] < ref.exp_decay(0.01, 0.1, 14) / 50
 
 
 # ------------------------------------------------------------------------------ surfaces
@@ -170,10 +168,10 @@ def test_surface_gradients_match_finite_differences_and_vanish_at_the_minimum(na
 
 def test_run_optimizer_runs_many_learning_rates_like_single_runs():
     lrs = np.array([1e-3, 1e-2, 0.03])
-    many = run_optimizer(_adam_step, SURFACES["rosenbrock"], lr=lrs, n_steps=50)
+    many = run_optimizer(ref.adam_step, SURFACES["rosenbrock"], lr=lrs, n_steps=50)
     assert many.shape == (51, 3, 2)
     for k, lr in enumerate(lrs):
-        np.testing.assert_allclose(many[:, k], run_optimizer(_adam_step, SURFACES["rosenbrock"], lr=lr, n_steps=50))
+        np.testing.assert_allclose(many[:, k], run_optimizer(ref.adam_step, SURFACES["rosenbrock"], lr=lr, n_steps=50))
 
 
 def test_gradient_descent_converges_below_the_stability_limit_and_diverges_quietly_above():
@@ -182,7 +180,7 @@ def test_gradient_descent_converges_below_the_stability_limit_and_diverges_quiet
         warnings.simplefilter("error")
         ok = run_optimizer(_sgd_step, ravine, lr=0.039, n_steps=300)
         bad = run_optimizer(_sgd_step, ravine, lr=0.041, n_steps=1000)
-        big = run_optimizer(_adam_step, SURFACES["rosenbrock"], lr=np.array([10.0, 0.01]), n_steps=100)
+        big = run_optimizer(ref.adam_step, SURFACES["rosenbrock"], lr=np.array([10.0, 0.01]), n_steps=100)
     assert diverged_at(ok) is None and ravine.f(ok[-1]) < ravine.f(ok[0])
     assert diverged_at(bad) is not None and np.isnan(bad[-1]).all()
     assert np.all(np.abs(bad[:diverged_at(bad)]) <= 1e6)
@@ -202,12 +200,12 @@ def test_the_lectures_gradient_table_is_three_iterations_of_the_222_network():
 
 
 def test_glorot_uniform_bound_and_variance_and_he_variance():
-    W = _glorot_uniform(300, 500, rng=0)
+    W = ref.glorot_uniform(300, 500, rng=0)
     assert W.shape == (300, 500) and np.abs(W).max() <= np.sqrt(6 / 800)
     assert W.var() == pytest.approx(2 / 800, rel=0.05)
-    H = _he_normal(1000, 1000, rng=0)
+    H = ref.he_normal(1000, 1000, rng=0)
     assert H.std() == pytest.approx(np.sqrt(2 / 1000), rel=0.02)
-    np.testing.assert_array_equal(_he_normal(4, 3, rng=5), _he_normal(4, 3, rng=5))
+    np.testing.assert_array_equal(ref.he_normal(4, 3, rng=5), ref.he_normal(4, 3, rng=5))
 
 
 # ------------------------------------------------------------------------------ batch norm
@@ -262,37 +260,37 @@ def test_batchnorm_identity_and_shift_invariance():
 # ------------------------------------------------------------------------------ regularisation
 def test_inverted_dropout_statistics_and_eval_identity():
     x = np.ones((1000, 1000))
-    out, mask = _dropout_forward(x, 0.8, training=True, rng=0)
+    out, mask = ref.dropout_forward(x, 0.8, training=True, rng=0)
     assert abs(np.mean(out == 0) - 0.2) < 0.01 and abs(out.mean() - 1) < 0.01
     assert set(np.unique(out)) == {0.0, 1.25} and mask.dtype == bool
     torch_zero = float((F.dropout(torch.ones(1000, 1000), p=0.2, training=True) == 0).float().mean())
     assert abs(np.mean(out == 0) - torch_zero) < 0.01         # the same statistics as torch's p = 1 - keep_prob
-    ev, ev_mask = _dropout_forward(x[:5, :5] * 3, 0.8, training=False, rng=0)
+    ev, ev_mask = ref.dropout_forward(x[:5, :5] * 3, 0.8, training=False, rng=0)
     np.testing.assert_array_equal(ev, 3 * np.ones((5, 5)))
     assert ev_mask.all()
-    np.testing.assert_array_equal(_dropout_forward(x[:3], 1.0, True, rng=0)[0], x[:3])
+    np.testing.assert_array_equal(ref.dropout_forward(x[:3], 1.0, True, rng=0)[0], x[:3])
     dx = _dropout_backward(np.full((1000, 1000), 2.0), mask, 0.8)
     np.testing.assert_array_equal(dx, 2.0 * out)              # same mask, same scale
 
 
 def test_dropout_same_seed_same_mask():
     x = np.arange(20.0)
-    np.testing.assert_array_equal(_dropout_forward(x, 0.5, True, rng=3)[1], _dropout_forward(x, 0.5, True, rng=3)[1])
+    np.testing.assert_array_equal(ref.dropout_forward(x, 0.5, True, rng=3)[1], ref.dropout_forward(x, 0.5, True, rng=3)[1])
 
 
 def test_penalties_are_lambda_times_sums():
     params = {"W1": np.array([[1.0, -2.0]]), "W2": np.array([3.0])}
-    assert _l2_penalty(params, 0.01) == pytest.approx(0.01 * 14)
-    assert _l1_penalty(list(params.values()), 0.5) == pytest.approx(3.0)
+    assert ref.l2_penalty(params, 0.01) == pytest.approx(0.01 * 14)
+    assert ref.l1_penalty(list(params.values()), 0.5) == pytest.approx(3.0)
 
 
 def test_early_stopping_patience_and_min_delta():
-    es = _EarlyStopping(patience=5, min_delta=0.001)
+    es = ref.EarlyStopping(patience=5, min_delta=0.001)
     seq = [1.0, 0.9, 0.8, 0.7995, 0.7992, 0.79, 0.7895, 0.7891, 0.789, 0.7899, 0.79]
     stops = [es.step(v, state={"epoch": k}) for k, v in enumerate(seq)]
     assert es.best_epoch == 5 and es.best_loss == 0.79 and es.best_state == {"epoch": 5}
     assert stops.index(True) == 10 and es.stopped_epoch == 10       # 5th epoch without a 0.001 gain
-    es2 = _EarlyStopping(patience=2, min_delta=0.0)
+    es2 = ref.EarlyStopping(patience=2, min_delta=0.0)
     assert [es2.step(v) for v in (3, 2, 2, 2)] == [False, False, False, True]
 
 
@@ -309,20 +307,20 @@ def test_augment_keeps_shape_and_dtype_and_zero_ranges_are_the_identity():
     img = g.random((12, 10))
     rgb = (g.random((9, 11, 3)) * 255).astype(np.uint8)
     for im in (img, rgb):
-        out = _augment(im, rng=1)
+        out = ref.augment(im, rng=1)
         assert out.shape == im.shape and out.dtype == im.dtype
-        np.testing.assert_array_equal(_augment(im, 1, rotation=0, shift=0, zoom=0, hflip=False), im)
-    flips = [_augment(img, rng=k, rotation=0, shift=0, zoom=0, hflip=True) for k in range(20)]
+        np.testing.assert_array_equal(ref.augment(im, 1, rotation=0, shift=0, zoom=0, hflip=False), im)
+    flips = [ref.augment(img, rng=k, rotation=0, shift=0, zoom=0, hflip=True) for k in range(20)]
     assert all(np.array_equal(f, img) or np.array_equal(f, img[:, ::-1]) for f in flips)
     assert any(np.array_equal(f, img[:, ::-1]) for f in flips) and any(np.array_equal(f, img) for f in flips)
     np.testing.assert_array_equal(img[:, ::-1][:, ::-1], img)
-    np.testing.assert_array_equal(_augment(img, rng=7), _augment(img, rng=7))
+    np.testing.assert_array_equal(ref.augment(img, rng=7), ref.augment(img, rng=7))
 
 
 def test_augment_shift_and_rotation_move_the_content():
     img = np.zeros((21, 21))
     img[10, 10] = 1.0
-    shifted = _augment(img, np.random.default_rng(0), rotation=0, shift=0.2, zoom=0, hflip=False, fill="constant")
+    shifted = ref.augment(img, np.random.default_rng(0), rotation=0, shift=0.2, zoom=0, hflip=False, fill="constant")
     g = np.random.default_rng(0)
     g.uniform(), g.uniform()                                   # angle, zoom: the documented draw order
     dy, dx = g.uniform(-0.2, 0.2) * 21, g.uniform(-0.2, 0.2) * 21
@@ -330,7 +328,7 @@ def test_augment_shift_and_rotation_move_the_content():
     assert abs(r - (10 + dy)) <= 1 and abs(c - (10 + dx)) <= 1
     bar = np.zeros((41, 41))
     bar[20, 5:36] = 1.0                                        # a horizontal bar through the centre
-    rot = _augment(bar, rng=0, rotation=90, shift=0, zoom=0, hflip=False, fill="constant")
+    rot = ref.augment(bar, rng=0, rotation=90, shift=0, zoom=0, hflip=False, fill="constant")
     angle = np.random.default_rng(0).uniform(-90, 90)          # the first number drawn: 24.7°
     r, c = np.nonzero(rot > 0.5)
     measured = np.degrees(np.arctan(np.polyfit(c - 20, -(r - 20), 1)[0]))   # y up: counter-clockwise > 0
@@ -356,18 +354,19 @@ def test_deep_mlp_init_scales_and_structure():
 
 def test_layer_grad_norms_match_autograd_and_show_vanishing_sigmoid_gradients():
     from dlcourse.data import two_moons
-    from dlcourse.training.deep import _layer_grad_norms, deep_mlp
+    from dlcourse.training.deep import deep_mlp
+    from dlcourse.training import reference as ref
 
     X, y = two_moons(128, 0.2, rng=0)
     m = deep_mlp(5, 16, "tanh", "glorot", seed=1, dtype=torch.float64)
-    norms = _layer_grad_norms(m, X, y)
+    norms = ref.layer_grad_norms(m, X, y)
     m.zero_grad()
     F.binary_cross_entropy_with_logits(m(T(X))[:, 0], T(y)).backward()
     linears = [l.linear for l in m.hidden] + [m.out]
     np.testing.assert_allclose(norms, [float(l.weight.grad.norm()) for l in linears], rtol=1e-12)
 
     def ratio(act, init):
-        n = _layer_grad_norms(deep_mlp(15, 32, act, init, seed=0, dtype=torch.float64), X, y)
+        n = ref.layer_grad_norms(deep_mlp(15, 32, act, init, seed=0, dtype=torch.float64), X, y)
         return n[0] / n[-1]
     assert ratio("sigmoid", "standard") < 0.1 * ratio("relu", "he")
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from dlcourse.training import SURFACES, run_optimizer, widgets
-from dlcourse.training.optimizers import _adam_step, _iterate_minibatches, _sgd_step
-from dlcourse.training.regularization import _EarlyStopping
+from dlcourse.training.optimizers import _sgd_step
+from dlcourse.training import reference as ref
 from dlcourse.widgetkit import figure_png
 from dlcourse.widgetkit import text_strings as _strings
 from dlcourse.widgetkit.testing import built as _built
@@ -29,7 +29,7 @@ def test_optimizer_race_shows_each_path_and_marks_divergence():
     ex.controls["n_steps"].value = 50
     s = ex.state
     assert set(s.runs) == {"SGD", "momentum", "RMSProp", "Adam"}
-    expected = run_optimizer(_adam_step, SURFACES["ravine"], lr=0.01, n_steps=50)
+    expected = run_optimizer(ref.adam_step, SURFACES["ravine"], lr=0.01, n_steps=50)
     np.testing.assert_allclose(s.runs["Adam"]["trajectory"], expected, atol=1e-12)
     ax, ax_l = ex.fig.axes
     assert len(ax_l.lines) == 4 and ax_l.get_yscale() == "log"
@@ -87,7 +87,7 @@ def test_batch_size_explorer_checks_the_students_iterator():
 
     def mine(N, B, rng, shuffle=True):
         seen.append(B)
-        yield from _iterate_minibatches(N, B, rng, shuffle)
+        yield from ref.iterate_minibatches(N, B, rng, shuffle)
 
     ex = _built(widgets.batch_size_explorer, iterate_minibatches=mine)
     assert set(seen) == set(widgets.BATCH_SIZES) and ex.state.run["updates_per_epoch"] == 25
@@ -159,7 +159,7 @@ def test_overfitting_lab_replays_early_stopping_on_the_recorded_curve(lab):
     assert fit["val_loss"].shape == (300,) and lab.state.shown_epoch == 300
     assert fit["train_loss"][-1] < 0.05 and fit["val_loss"][-1] > 2 * fit["val_loss"].min()    # over-fits
     lab.controls["patience"].value = 5
-    es = _EarlyStopping(5, 0.001)
+    es = ref.EarlyStopping(5, 0.001)
     stop = next(e for e, v in enumerate(fit["val_loss"], start=1) if es.step(v))
     assert lab.state.stop_epoch == stop and lab.state.best_epoch == es.best_epoch + 1
     from dlcourse.training.overfit import proba_at

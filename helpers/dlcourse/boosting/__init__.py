@@ -2,7 +2,8 @@
 
 Numerics live in :mod:`.bagging`, :mod:`.stump`, :mod:`.adaboost`, :mod:`.haar` and
 :mod:`.gradient_boosting`; figures in :mod:`.plots`; ipywidgets only in :mod:`.widgets`.
-Graded pieces are private (``_fit_stump``...): the notebook asks students to write them.
+Graded pieces are private (``_fit_stump``...): the notebook asks students to write them; the package
+and the tests reach them through :mod:`.reference` (``ref.fit_stump``).
 
 Shape letters (CONTRIBUTING.md) with this week's exceptions, the lecture's: ``D_t`` is
 AdaBoost's weight distribution over the N samples (not a feature count), ``t = 1..T`` its

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .stump import _fit_stump
+from . import reference as ref
 
 __all__: list[str] = []
 
@@ -57,7 +57,7 @@ class _AdaBoost:
         self.fit_weak = fit_weak
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "_AdaBoost":
-        fit_weak = self.fit_weak or _fit_stump
+        fit_weak = self.fit_weak or ref.fit_stump
         y = np.asarray(y)
         D = np.full(len(y), 1.0 / len(y))
         self.learners_, self.alphas_, self.errors_, self.Z_, weights = [], [], [], [], [D]

@@ -26,7 +26,7 @@ from .haar import haar_rectangles
 __all__ = ["make_grid", "class_handles", "class_legend", "style_handles", "pinned_legend", "plot_weighted_points",
            "plot_stump", "plot_decision_regions", "plot_text_table", "add_text_table", "TableArtist",
            "StaticLayer", "freeze_static", "weights_table_cells", "plot_weights_table", "plot_haar_feature",
-           "plot_class_histograms", "plot_staged_errors", "plot_1d_fit"]
+           "plot_class_histograms", "plot_staged_errors", "plot_1d_fit", "plot_majority_curves", "plot_oob_curve"]
 
 
 def _class_index(y: np.ndarray) -> np.ndarray:
@@ -230,4 +230,33 @@ def plot_1d_fit(ax: Axes, x: np.ndarray, y: np.ndarray, x_grid: np.ndarray,
         ax.plot(x_grid, values, label=label, **{"lw": 2, **styles.get(label, {})})
     if legend:          # a location, or None for no legend
         ax.legend(fontsize=8, loc=legend, ncol=len(curves) + 1)
+    return ax
+
+
+def plot_majority_curves(ax: Axes, ks: np.ndarray, curves: Mapping[float, np.ndarray], p: float) -> Axes:
+    """P(majority is right) against the ensemble size k (K,), one curve per copying probability ρ.
+
+    ``curves`` : ρ -> (K,) probabilities; ρ = 0 is drawn as "independent voters". A dotted
+    line marks one voter's accuracy ``p``.
+    """
+    colours = (PALETTE["blue"], PALETTE["green"], PALETTE["vermillion"], PALETTE["purple"])
+    for (rho, curve), colour in zip(curves.items(), colours):
+        label = "independent voters" if rho == 0 else f"copy a shared opinion with prob. ρ = {rho}"
+        ax.plot(ks, curve, color=colour, label=label)
+    ax.axhline(p, color=PALETTE["black"], ls=":", lw=1, label=f"one voter (p = {p})")
+    ax.set(xlabel="number of voters k", ylabel="P(majority is right)",
+           title=f"Majority vote of k classifiers that are each right {p:.0%} of the time", ylim=(0.5, 1.01))
+    ax.legend(loc="center right", fontsize=8)
+    return ax
+
+
+def plot_oob_curve(ax: Axes, sizes: Sequence[int], oob_scores: Sequence[float], test_scores: Sequence[float],
+                   single_acc: float) -> Axes:
+    """Out-of-bag score and test accuracy against the number of bagged trees M (log x axis),
+    with one deep tree's test accuracy as a dotted line."""
+    ax.semilogx(sizes, oob_scores, "o-", color=PALETTE["orange"], label="OOB score (training data only)")
+    ax.semilogx(sizes, test_scores, "s-", color=PALETTE["blue"], label="test accuracy")
+    ax.axhline(single_acc, color=PALETTE["black"], ls=":", lw=1, label=f"one deep tree, test ({single_acc:.3f})")
+    ax.set(xlabel="number of bagged trees M", ylabel="accuracy", title="Out-of-bag estimate vs held-out test accuracy")
+    ax.legend(fontsize=8)
     return ax

@@ -21,9 +21,9 @@ import numpy as np
 import torch
 
 from ..data.generative import digits_16, gaussian_ring, mixture_1d, ring_centers
-from .losses import _d_loss_logits, _g_loss_logits, _g_loss_logits_minimax
-from .models import CondDCDiscriminator, CondDCGenerator, _DCDiscriminator, _DCGenerator, mlp_discriminator, \
-    mlp_generator
+from .losses import _g_loss_logits_minimax
+from .models import CondDCDiscriminator, CondDCGenerator, mlp_discriminator, mlp_generator
+from . import reference as ref
 
 __all__ = ["GanSetup", "ring_setup", "mixture_setup", "train_ring", "train_dcgan", "train_cgan",
            "label_agreement", "RING_MODES_RULE"]
@@ -32,7 +32,7 @@ __all__ = ["GanSetup", "ring_setup", "mixture_setup", "train_ring", "train_dcgan
 RING_MODES_RULE = 6
 
 
-def _d_step(G, D, opt_d, x_real, z, d_loss: Callable = _d_loss_logits) -> float:
+def _d_step(G, D, opt_d, x_real, z, d_loss: Callable = ref.d_loss_logits) -> float:
     """One discriminator update on a real batch and a batch of fakes G(z) (detached)."""
     opt_d.zero_grad()
     fake = G(z).detach()                                               # no gradient into G
@@ -42,7 +42,7 @@ def _d_step(G, D, opt_d, x_real, z, d_loss: Callable = _d_loss_logits) -> float:
     return float(loss.item())
 
 
-def _g_step(G, D, opt_g, z, g_loss: Callable = _g_loss_logits) -> float:
+def _g_step(G, D, opt_g, z, g_loss: Callable = ref.g_loss_logits) -> float:
     """One generator update: gradients flow through D into G; only G's optimiser steps."""
     opt_g.zero_grad()
     loss = g_loss(D(G(z)))
@@ -119,7 +119,7 @@ def train_ring(seed: int = 0, steps: int = 1500, k_d: int = 1, lr_g: float = 1e-
     """
     s = ring_setup(seed, lr_g, lr_d)
     if g_step is None:
-        g_loss = _g_loss_logits if loss == "nonsat" else _g_loss_logits_minimax
+        g_loss = ref.g_loss_logits if loss == "nonsat" else _g_loss_logits_minimax
         g_step = lambda G, D, opt, z: _g_step(G, D, opt, z, g_loss=g_loss)      # noqa: E731
     z_fixed = torch.randn(n_eval, s.z_dim, generator=torch.Generator().manual_seed(10_000 + seed))
     grid = np.linspace(-3, 3, 61)
@@ -169,8 +169,8 @@ def train_dcgan(G=None, D=None, steps: int = 600, batch: int = 64, lr: float = 2
     Returns {"G", "D", "history", "seconds"}. A ``tqdm`` bar shows progress and the losses.
     """
     torch.manual_seed(seed)
-    G = G if G is not None else _DCGenerator()
-    D = D if D is not None else _DCDiscriminator()
+    G = G if G is not None else ref.DCGenerator()
+    D = D if D is not None else ref.DCDiscriminator()
     z_dim = G.z_dim if hasattr(G, "z_dim") else 16
     sample, gen = _digit_batches(batch, seed)
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
@@ -210,20 +210,20 @@ def _loop(G, D, opt_g, opt_d, sample_real, sample_z, steps: int, progress: bool,
         if conditional:
             (x, y), (z, y_fake) = sample_real(), sample_z()
             opt_d.zero_grad()
-            loss_d = _d_loss_logits(D(x, y), D(G(z, y_fake).detach(), y_fake))
+            loss_d = ref.d_loss_logits(D(x, y), D(G(z, y_fake).detach(), y_fake))
             loss_d.backward()
             opt_d.step()
             z, y_fake = sample_z()
             opt_g.zero_grad()
-            loss_g = _g_loss_logits(D(G(z, y_fake), y_fake))
+            loss_g = ref.g_loss_logits(D(G(z, y_fake), y_fake))
         else:
             x, z = sample_real(), sample_z()
             opt_d.zero_grad()
-            loss_d = _d_loss_logits(D(x), D(G(z).detach()))
+            loss_d = ref.d_loss_logits(D(x), D(G(z).detach()))
             loss_d.backward()
             opt_d.step()
             opt_g.zero_grad()
-            loss_g = _g_loss_logits(D(G(sample_z())))
+            loss_g = ref.g_loss_logits(D(G(sample_z())))
         loss_g.backward()
         opt_g.step()
         history["d_loss"].append(float(loss_d.item()))

@@ -24,8 +24,9 @@ from ..data.images import photo
 from ..plotting import PALETTE
 from ..widgetkit import Explorer
 from . import plots
-from .tools import PIX2PIX_70, _adain, _count_modes, _interpolate, _receptive_field, receptive_field_box
-from .training import _d_step, _g_step, _train_gan, mixture_setup, train_cgan, train_ring
+from .tools import PIX2PIX_70, receptive_field_box
+from .training import mixture_setup, train_cgan, train_ring
+from . import reference as ref
 
 __all__ = ["gan1d_stepper", "ring_lab", "latent_interpolation", "adain_style", "receptive_field_overlay"]
 
@@ -57,7 +58,7 @@ def _train_gan1d(d_step: Callable, g_step: Callable, seed: int = 0) -> tuple[lis
 
     snaps, history = [snap()], {"d_loss": [], "g_loss": []}
     for _ in range(_G1_STEPS // _G1_EVERY):
-        part = _train_gan(s.G, s.D, s.opt_g, s.opt_d, s.sample_real, s.sample_z, _G1_EVERY, d_step=d_step,
+        part = ref.train_gan(s.G, s.D, s.opt_g, s.opt_d, s.sample_real, s.sample_z, _G1_EVERY, d_step=d_step,
                           g_step=g_step)
         history["d_loss"] += part["d_loss"]
         history["g_loss"] += part["g_loss"]
@@ -103,7 +104,7 @@ def gan1d_stepper(d_step: Callable | None = None, g_step: Callable | None = None
     600 iterations (one D step per G step, Adam 2e-3, batches of 128) run when the widget is
     built; the slider and the buttons move through snapshots every 25 iterations.
     """
-    snaps, history = _train_gan1d(d_step or _d_step, g_step or _g_step)
+    snaps, history = _train_gan1d(d_step or ref.d_step, g_step or ref.g_step)
     slider = widgets.IntSlider(0, min=0, max=_G1_STEPS, step=_G1_EVERY, description="iteration")
 
     def forward(ex: Explorer) -> None:
@@ -155,7 +156,7 @@ _CURVES: dict = {}
 def _modes_curve(key: int, run: dict) -> np.ndarray:
     """(iteration, modes covered) of every snapshot of a run, computed once per run."""
     if key not in _CURVES or _CURVES[key][0] is not run:
-        _CURVES[key] = (run, np.array([(s["step"], _count_modes(s["samples"], ring_centers())) for s in run["snapshots"]]))
+        _CURVES[key] = (run, np.array([(s["step"], ref.count_modes(s["samples"], ring_centers())) for s in run["snapshots"]]))
     return _CURVES[key][1]
 
 
@@ -207,7 +208,7 @@ def ring_lab(train_gan: Callable | None = None, d_step: Callable | None = None, 
     (snapshots every 50) to show at once; without it the default is trained when the lab is built.
     Uses your ``train_gan`` / ``d_step`` / ``g_step`` (the minimax variant uses the reference G step).
     """
-    train_gan, d_step = train_gan or _train_gan, d_step or _d_step
+    train_gan, d_step = train_gan or ref.train_gan, d_step or ref.d_step
     controls = {"loss": widgets.Dropdown(options=list(RING_LOSSES), value="non-saturating -log D", description="G loss"),
                 "k_d": widgets.IntSlider(1, min=1, max=5, description="D steps per G step"),
                 "speed": widgets.Dropdown(options=list(RING_SPEEDS), value="equal (3e-3 both)", description="learning rates"),
@@ -280,7 +281,7 @@ def latent_interpolation(G=None, interpolate: Callable | None = None) -> Explore
     """
     G = G if G is not None else train_cgan(progress=False)["G"]
     G.eval()
-    interpolate = interpolate or _interpolate
+    interpolate = interpolate or ref.interpolate
     pairs = [tuple(np.random.default_rng(s).standard_normal((2, G.z_dim)).astype(np.float32)) for s in range(5)]
     controls = {"label_start": widgets.Dropdown(options=list(range(10)), value=3, description="label at z0"),
                 "label_end": widgets.Dropdown(options=list(range(10)), value=3, description="label at z1"),
@@ -354,7 +355,7 @@ def adain_style(adain: Callable | None = None) -> Explorer:
     sets the sliders to the channel statistics of another bundled photo. Uses your
     ``adain(x, y_s, y_b)`` (default: the reference).
     """
-    fn = adain or _adain
+    fn = adain or ref.adain
     controls = {f"{k}_{c}": widgets.FloatSlider(v, min=0.0 if k == "s" else -0.2, max=0.5 if k == "s" else 1.2,
                                                 step=0.01, description=f"{'scale' if k == 's' else 'bias'} {c}",
                                                 continuous_update=False)
@@ -438,7 +439,7 @@ def receptive_field_overlay(receptive_field: Callable | None = None) -> Explorer
     ``receptive_field(kernels, strides) -> int`` gives the patch size (default: the reference);
     the box's position follows from the strides and paddings. Sliders choose the output unit.
     """
-    rf_fn = receptive_field or _receptive_field
+    rf_fn = receptive_field or ref.receptive_field
     controls = {"preset": widgets.Dropdown(options=list(RF_PRESETS), value=list(RF_PRESETS)[0],
                                            description="discriminator"),
                 "row": widgets.FloatSlider(0.5, min=0, max=1, step=0.05, description="output row"),

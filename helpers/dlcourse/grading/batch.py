@@ -25,6 +25,7 @@ from pathlib import Path
 from . import gradebook, normalise
 from .config import GRADED, GRADER_ERROR, MISSING, STATUSES, Course, Limits
 from .feedback import write_feedback as _write_feedback_pages
+from .records import Failure, NotebookReport, Result
 from .worker import Job, empty_result
 
 GRADER_VERSION = "1"          # bump when grading semantics change: stored results are then regraded
@@ -51,7 +52,7 @@ class Batch:
     id_collisions: list[str] = field(default_factory=list)
     students: list[str] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
-    results: dict[str, dict] = field(default_factory=dict)
+    results: dict[str, Result] = field(default_factory=dict)
     graded_now: list[str] = field(default_factory=list)
     seconds: float = 0.0
     step_seconds: dict[str, float] = field(default_factory=dict)   # wall time of each step of run()
@@ -147,16 +148,15 @@ def plan(b: Batch) -> None:
         key = submission_key(b, student)
         stored = course.results(week) / f"{student}.json"
         if stored.exists() and not b.opts.force:
-            result = json.loads(stored.read_text())
-            if result.get("key") == key and result.get("status") in STATUSES and result["status"] != GRADER_ERROR:
+            result = _load(stored)
+            if result is not None and result.key == key and result.status in STATUSES and result.status != GRADER_ERROR:
                 b.results[student] = result
                 continue
         folder = course.submitted(student, week)
         if not folder.is_dir() or not any(folder.glob("*.ipynb")):
-            result = _fill(empty_result(_job(b, student, key), b.release), MISSING, "nothing handed in")
-            result["submitted"] = folder.is_dir()
-            result["notebooks"] = {n: {"status": MISSING, "problem": "not handed in", "findings": [], "events": []}
-                                   for n in b.notebooks}
+            result = empty_result(_job(b, student, key), b.release).fill(MISSING, "nothing handed in")
+            result.submitted = folder.is_dir()
+            result.notebooks = {n: NotebookReport(MISSING, "not handed in") for n in b.notebooks}
             _store(b, student, result)
             continue
         b.jobs.append(_job(b, student, key))
@@ -175,16 +175,17 @@ def _kernels_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"dlcourse-kernels-{os.getpid()}"
 
 
-def _fill(result: dict, status: str, message: str) -> dict:
-    result.update(status=status, message=message)
-    for grade in result["grades"]:
-        grade["message"] = message
-    return result
+def _load(stored: Path) -> Result | None:
+    """A stored result, or None if it cannot be read (then the submission is graded again)."""
+    try:
+        return Result.from_json(stored.read_text())
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
-def _store(b: Batch, student: str, result: dict) -> None:
+def _store(b: Batch, student: str, result: Result) -> None:
     b.results[student] = result
-    _atomic_write(b.opts.course.results(b.opts.week) / f"{student}.json", json.dumps(result, indent=1, sort_keys=True))
+    _atomic_write(b.opts.course.results(b.opts.week) / f"{student}.json", result.to_json())
 
 
 def grade(b: Batch) -> None:
@@ -207,13 +208,14 @@ def grade(b: Batch) -> None:
     b.log(f"grading {len(b.jobs)} submission(s) of {b.opts.week} with {workers} worker(s) "
           f"({len(b.results)} unchanged since the last run)")
     for job, raw in run_jobs(b.jobs, workers):
-        result = raw if "grades" in raw else {**_fill(empty_result(job, b.release), raw["status"], raw["message"]),
-                                              "seconds": raw.get("seconds", 0.0)}
-        result.setdefault("notebooks", {})
+        if isinstance(raw, Failure):
+            result = empty_result(job, b.release).fill(raw.status, raw.message)
+            result.seconds = raw.seconds
+        else:
+            result = raw
         for n in b.notebooks:
-            result["notebooks"].setdefault(n, {"status": result["status"], "problem": "", "findings": [],
-                                               "events": [result["message"]]})
-        result["submitted"] = True
+            result.notebooks.setdefault(n, NotebookReport(result.status, events=[result.message]))
+        result.submitted = True
         src = job.workdir / "autograded" / job.student / job.week
         dest = b.opts.course.autograded(job.student, job.week)
         if dest.exists():
@@ -222,9 +224,9 @@ def grade(b: Batch) -> None:
             shutil.copytree(src, dest, copy_function=shutil.copyfile)
         _store(b, job.student, result)
         b.graded_now.append(job.student)
-        b.log(f"  {job.student:<24} {result['status']:<20} {_total(result):g}/{_max(result):g}  "
-              f"{result.get('seconds', 0):.1f} s  {result['message'][:80]}")
-        if result["status"] != GRADER_ERROR:
+        b.log(f"  {job.student:<24} {result.status:<20} {result.total:g}/{result.max_score:g}  "
+              f"{result.seconds:.1f} s  {result.message[:80]}")
+        if result.status != GRADER_ERROR:
             shutil.rmtree(job.workdir, ignore_errors=True)
     b.seconds = time.monotonic() - start
     shutil.rmtree(_kernels_dir(), ignore_errors=True)
@@ -238,7 +240,7 @@ def write_feedback(b: Batch) -> None:
     course, week = b.opts.course, b.opts.week
     for student in b.students:
         result = b.results[student]
-        if result.get("submitted", True):
+        if result.submitted:
             out = course.feedback(student, week)
             _write_feedback_pages(result, course.autograded(student, week), out)
             # As nbgrader's generate_feedback does: `nbgrader release_feedback` names each page in
@@ -250,13 +252,13 @@ def write_feedback(b: Batch) -> None:
 
 
 def grade_columns(b: Batch) -> list[tuple[str, str]]:
-    return [(g["notebook"], g["grade_id"]) for g in empty_result(_job(b, "-", "-"), b.release)["grades"]]
+    return [(g.notebook, g.grade_id) for g in empty_result(_job(b, "-", "-"), b.release).grades]
 
 
 def export_csv(b: Batch) -> None:
     """One row per student: status, total (manual grades take precedence), every grade cell."""
     columns = grade_columns(b)
-    max_score = sum(g["max_score"] for g in b.results[b.students[0]]["grades"]) if b.students else 0
+    max_score = b.results[b.students[0]].max_score if b.students else 0
     final = gradebook.final_scores(b.opts.course.gradebook_url, b.opts.week, b.students)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -265,9 +267,9 @@ def export_csv(b: Batch) -> None:
     for student in b.students:
         result, scores = b.results[student], final.get(student, {})
         cells = [scores.get(col) for col in columns]
-        writer.writerow([student, b.opts.week, result["status"], f"{sum(c or 0 for c in cells):g}", f"{max_score:g}",
+        writer.writerow([student, b.opts.week, result.status, f"{sum(c or 0 for c in cells):g}", f"{max_score:g}",
                          *["" if c is None else f"{c:g}" for c in cells],
-                         "yes" if result.get("sandbox", True) else "NO (--no-sandbox)", result["message"]])
+                         "yes" if result.sandbox else "NO (--no-sandbox)", result.message])
     _atomic_write(b.opts.course.csv(b.opts.week), out.getvalue())
 
 
@@ -289,34 +291,26 @@ def run(opts: Options) -> Batch:
 
 
 # ---------------------------------------------------------------- summary
-def _total(result: dict) -> float:
-    return sum(g["auto_score"] or 0 for g in result["grades"])
-
-
-def _max(result: dict) -> float:
-    return sum(g["max_score"] for g in result["grades"])
-
-
 def summary(b: Batch) -> str:
     unsandboxed = [s for s in b.students
-                   if not b.results[s].get("sandbox", True) and b.results[s].get("submitted", True)]
+                   if not b.results[s].sandbox and b.results[s].submitted]
     sandbox = f"OFF for {len(unsandboxed)} submission(s): {NO_SANDBOX}" if unsandboxed else "on (bubblewrap)"
     lines = [f"{b.opts.week}: {len(b.students)} student(s); grades in {b.opts.course.csv(b.opts.week)}",
              f"sandbox: {sandbox}",
              f"feedback in {b.opts.course.runtime / 'feedback'}/<student>/{b.opts.week}/", "",
              f"{'question':<40} {'mean':>6} {'max':>5} {'zeros':>6}"]
     for nb, gid in grade_columns(b):
-        recs = [g for s in b.students for g in b.results[s]["grades"] if (g["notebook"], g["grade_id"]) == (nb, gid)]
-        if not recs or recs[0]["kind"] != "auto":
+        recs = [g for s in b.students for g in b.results[s].grades if (g.notebook, g.grade_id) == (nb, gid)]
+        if not recs or recs[0].kind != "auto":
             continue
-        scores = [g["auto_score"] or 0 for g in recs]
-        lines.append(f"{Path(nb).stem + ':' + gid:<40} {sum(scores) / len(scores):>6.2f} {recs[0]['max_score']:>5g} "
+        scores = [g.auto_score or 0 for g in recs]
+        lines.append(f"{Path(nb).stem + ':' + gid:<40} {sum(scores) / len(scores):>6.2f} {recs[0].max_score:>5g} "
                      f"{sum(s == 0 for s in scores):>6}")
     lines += ["", f"{'student':<24} {'status':<20} {'auto':>9}  message"]
     for s in b.students:
         r = b.results[s]
-        lines.append(f"{s:<24} {r['status']:<20} {_total(r):>4g}/{_max(r):<4g}  {r['message'][:100]}")
-    counts = {st: sum(b.results[s]["status"] == st for s in b.students) for st in STATUSES}
+        lines.append(f"{s:<24} {r.status:<20} {r.total:>4g}/{r.max_score:<4g}  {r.message[:100]}")
+    counts = {st: sum(b.results[s].status == st for s in b.students) for st in STATUSES}
     lines += ["", "status counts: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)]
     if b.step_seconds:
         lines += ["time: " + ", ".join(f"{k.replace('_', ' ')} {v:g} s" for k, v in b.step_seconds.items())

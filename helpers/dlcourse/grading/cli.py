@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not args.quiet:
         print(summary(batch))
-    return 1 if any(batch.results[s]["status"] == GRADER_ERROR for s in batch.students) else 0
+    return 1 if any(batch.results[s].status == GRADER_ERROR for s in batch.students) else 0
 
 
 if __name__ == "__main__":

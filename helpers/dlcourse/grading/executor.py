@@ -31,9 +31,11 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 
+from .cells import SETUP, TESTS, role
 from .config import KERNEL_ENV, SCRUBBED_ENV_PREFIXES
+from .records import Event
 
-EVENTS: list[dict] = []          # {"kind", "notebook", "cell", "detail"}
+EVENTS: list[Event] = []
 KERNEL_TIMEOUT = "KernelTimeout"
 _WARNING = re.compile(r"^\S*:\d+: \w*Warning: ", re.M)      # how the warnings module formats a warning
 
@@ -56,16 +58,6 @@ def kernel_env() -> dict[str, str]:
 
 def _error(ename: str, evalue: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
-
-
-def _is_test(cell) -> bool:
-    md = cell.metadata.get("nbgrader", {})
-    return bool(md.get("grade")) and not md.get("solution") and cell.cell_type == "code"
-
-
-def _is_locked_code(cell) -> bool:
-    md = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and bool(md.get("locked")) and not md.get("solution")
 
 
 class GuardedExecute(Execute):
@@ -107,7 +99,7 @@ class GuardedExecute(Execute):
 
     # ------------------------------------------------------------ events
     def _event(self, kind: str, cell_index: int, detail: str = "") -> None:
-        EVENTS.append({"kind": kind, "notebook": self._notebook, "cell": cell_index, "detail": detail})
+        EVENTS.append(Event(kind, self._notebook, cell_index, detail))
 
     # ------------------------------------------------------------ talking to the kernel's guard
     def _guard(self, call: str):
@@ -143,7 +135,7 @@ class GuardedExecute(Execute):
         try:
             if not self._armed:
                 self._armed = self._guard("arm()") is not None
-            replaced = self._guard("restore()") if _is_test(cell) else []
+            replaced = self._guard("restore()") if role(cell) == TESTS else []
             if replaced is None:
                 return self._unresponsive(cell, index), resources
             cell, resources = super().preprocess_cell(cell, resources, index)
@@ -160,7 +152,7 @@ class GuardedExecute(Execute):
         if replaced:
             self._event("integrity", index, "; ".join(replaced))
             cell.outputs.append(_error("IntegrityError", "student code replaced the grader's checks: " + "; ".join(replaced)))
-        if _is_locked_code(cell) and self._guard("remember()") is None:
+        if role(cell) in (SETUP, TESTS) and self._guard("remember()") is None:
             return self._unresponsive(cell, index), resources
         return cell, resources
 
@@ -177,7 +169,7 @@ class GuardedExecute(Execute):
             return super().output(outs, msg, display_id, cell_index)
         content = msg["content"]
         if msg_type == "stream" and content.get("name") == "stderr" and _WARNING.search(content.get("text", "")) \
-                and cell_index < len(self.nb.cells) and _is_test(self.nb.cells[cell_index]):
+                and cell_index < len(self.nb.cells) and role(self.nb.cells[cell_index]) == TESTS:
             content["name"] = "stdout"                     # a library warning must not zero a passing test (row 28)
         if msg_type == "stream":
             size = len(content.get("text", ""))

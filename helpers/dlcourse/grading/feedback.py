@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from . import cells
+from .records import Grade, NotebookReport, Result
 
 MAX_TEXT = 5000
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -61,22 +62,22 @@ def render_output(out: dict) -> str:
     return '<p class="note">[rich output (HTML, JavaScript, SVG or a widget) is not shown in feedback]</p>'
 
 
-def render_test(grade: dict) -> str:
-    score, max_score = grade["auto_score"], grade["max_score"]
-    if grade["kind"] == "manual":
+def render_test(grade: Grade) -> str:
+    score, max_score = grade.auto_score, grade.max_score
+    if grade.kind == "manual":
         shown = "graded by hand" if score is None else f"{score:g} / {max_score:g}"
-        return (f'<div class="test"><b>{html.escape(grade["grade_id"])}</b> (answer, {max_score:g} points): '
+        return (f'<div class="test"><b>{html.escape(grade.grade_id)}</b> (answer, {max_score:g} points): '
                 f"{html.escape(shown)}</div>")
     passed = score == max_score
-    msg = f"<pre>{_text(grade['message'])}</pre>" if grade.get("message") and not passed else ""
-    return (f'<div class="test {"pass" if passed else "fail"}"><b>{html.escape(grade["grade_id"])}</b>: '
+    msg = f"<pre>{_text(grade.message)}</pre>" if grade.message and not passed else ""
+    return (f'<div class="test {"pass" if passed else "fail"}"><b>{html.escape(grade.grade_id)}</b>: '
             f'{"passed" if passed else "failed"} - {score or 0:g} / {max_score:g} points{msg}</div>')
 
 
-def render_notebook(name: str, nb: dict | None, grades: list[dict], info: dict) -> str:
-    by_id = {g["grade_id"]: g for g in grades}
-    parts = [f"<h2>{html.escape(name)}</h2>", f"<p>status: <b>{html.escape(info.get('status', ''))}</b></p>"]
-    for line in [info.get("problem")] + info.get("findings", []) + info.get("events", []):
+def render_notebook(name: str, nb: dict | None, grades: list[Grade], info: NotebookReport) -> str:
+    by_id = {g.grade_id: g for g in grades}
+    parts = [f"<h2>{html.escape(name)}</h2>", f"<p>status: <b>{html.escape(info.status)}</b></p>"]
+    for line in [info.problem] + info.findings + info.events:
         if line:
             parts.append(f'<p class="note">{html.escape(line)}</p>')
     if nb is None:
@@ -84,41 +85,40 @@ def render_notebook(name: str, nb: dict | None, grades: list[dict], info: dict) 
         return "\n".join(parts)
     shown = set()
     for cell in nb.get("cells", []):
-        md = cells.nbgrader_md(cell)
-        gid = md.get("grade_id")
+        gid, what = cells.grade_id(cell), cells.role(cell)
         if gid in by_id:                                   # a graded cell: its result, never its source
-            if md.get("solution"):                         # a manually graded answer: the student's own text
+            if what in (cells.MANUAL, cells.ANSWER):       # an answer: the student's own text
                 parts.append(f"<pre>{_text(cells.source(cell))}</pre>")
             parts.append(render_test(by_id[gid]))
             shown.add(gid)
-        elif md.get("locked") and cell.get("cell_type") == "markdown":
+        elif what == cells.INSTRUCTIONS:
             continue                                       # instructions: the student has them
-        elif cell.get("cell_type") == "code" and not md.get("locked"):
+        elif what in (cells.CODE, cells.SOLUTION, cells.ANSWER):
             parts.append(f"<pre>{_text(cells.source(cell))}</pre>")
             parts += [render_output(o) for o in cell.get("outputs", [])]
-    parts += [render_test(g) for g in grades if g["grade_id"] not in shown]
+    parts += [render_test(g) for g in grades if g.grade_id not in shown]
     return "\n".join(parts)
 
 
-def write_feedback(result: dict, autograded_dir: Path, out_dir: Path) -> list[Path]:
+def write_feedback(result: Result, autograded_dir: Path, out_dir: Path) -> list[Path]:
     """One HTML page per notebook of the release into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, info in result["notebooks"].items():
+    for name, info in result.notebooks.items():
         path = autograded_dir / name
         try:
-            nb = json.loads(path.read_text()) if path.exists() and info.get("status") != "invalid_notebook" else None
+            nb = json.loads(path.read_text()) if path.exists() and info.status != "invalid_notebook" else None
         except (ValueError, RecursionError, UnicodeDecodeError):
             nb = None
-        grades = [g for g in result["grades"] if g["notebook"] == name]
-        total = sum(g["auto_score"] or 0 for g in grades)
+        grades = [g for g in result.grades if g.notebook == name]
+        total = sum(g.auto_score or 0 for g in grades)
         body = render_notebook(name, nb, grades, info)
         page = (f'<!DOCTYPE html><html><head><meta charset="utf-8">'
                 f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-                f"<title>{html.escape(result['week'])} - {html.escape(name)}</title><style>{STYLE}</style></head><body>"
-                f"<h1>Feedback: {html.escape(result['week'])}</h1><p>student: {html.escape(result['student'])}; "
-                f"autograded points in this notebook: {total:g} / {sum(g['max_score'] for g in grades):g}</p>"
-                f"{'' if result.get('sandbox', True) else NO_SANDBOX_NOTE}"
+                f"<title>{html.escape(result.week)} - {html.escape(name)}</title><style>{STYLE}</style></head><body>"
+                f"<h1>Feedback: {html.escape(result.week)}</h1><p>student: {html.escape(result.student)}; "
+                f"autograded points in this notebook: {total:g} / {sum(g.max_score for g in grades):g}</p>"
+                f"{'' if result.sandbox else NO_SANDBOX_NOTE}"
                 f"{body}</body></html>")
         target = out_dir / (Path(name).stem + ".html")
         tmp = target.with_suffix(".tmp")

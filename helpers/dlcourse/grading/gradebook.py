@@ -8,9 +8,10 @@ score changed (nbgrader's rule: manual grades take precedence).
 from __future__ import annotations
 
 from .config import MISSING
+from .records import Result
 
 
-def merge(db_url: str, week: str, results: list[dict]) -> None:
+def merge(db_url: str, week: str, results: list[Result]) -> None:
     import warnings
 
     from nbgrader.api import Gradebook
@@ -18,22 +19,22 @@ def merge(db_url: str, week: str, results: list[dict]) -> None:
     with Gradebook(db_url) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")                     # SQLAlchemy's autoflush noise inside nbgrader
         for result in results:
-            if result["status"] == MISSING and not result.get("submitted"):
+            if result.status == MISSING and not result.submitted:
                 continue                                    # never handed anything in: no submission row
-            gb.update_or_create_student(result["student"])
-            submission = gb.update_or_create_submission(week, result["student"])
+            gb.update_or_create_student(result.student)
+            submission = gb.update_or_create_submission(week, result.student)
             grades = {(nb.name + ".ipynb", g.name): g for nb in submission.notebooks for g in nb.grades}
-            for rec in result["grades"]:
-                grade = grades.get((rec["notebook"], rec["grade_id"]))
+            for rec in result.grades:
+                grade = grades.get((rec.notebook, rec.grade_id))
                 if grade is None:
                     continue
-                changed = grade.auto_score != rec["auto_score"]
-                grade.auto_score = rec["auto_score"]
+                changed = grade.auto_score != rec.auto_score
+                grade.auto_score = rec.auto_score
                 if grade.manual_score is not None:
                     if changed:
                         grade.needs_manual_grade = True             # review: the autograde moved under a manual grade
                 else:
-                    grade.needs_manual_grade = rec["auto_score"] is None
+                    grade.needs_manual_grade = rec.auto_score is None
             gb.db.commit()
 
 

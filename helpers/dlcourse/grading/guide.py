@@ -21,6 +21,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cells import MANUAL, nbgrader_md, role
+from .cells import source as _source
+
 __all__ = ["ManualItem", "manual_items", "render_guide", "write_guides"]
 
 RUBRIC = re.compile(r"\*\*Rubric \((\d+(?:\.\d+)?) points?\):\*\*\s*(?P<text>.*?)(?:\n\s*\n|\Z)", re.DOTALL)
@@ -41,15 +44,6 @@ class ManualItem:
     model_answer: str       # the solution region of the answer cell
 
 
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _nbgrader(cell: dict) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
 def manual_items(notebook: Path) -> list[ManualItem]:
     """The manually graded answers of one solution notebook, in order."""
     cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
@@ -60,9 +54,9 @@ def manual_items(notebook: Path) -> list[ManualItem]:
             headings = HEADING.findall(src)
             if headings:
                 section = headings[-1].strip()
-        md = _nbgrader(cell)
-        if not (cell["cell_type"] == "markdown" and md.get("grade") and md.get("solution")):
+        if role(cell) != MANUAL:
             continue
+        md = nbgrader_md(cell)
         question = _source(cells[i - 1]).strip() if i else ""
         m = RUBRIC.search(question)
         answer = src.split("### BEGIN SOLUTION", 1)[-1].split("### END SOLUTION", 1)[0].strip()

@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 
 from .config import GRADER_ERROR, TIMEOUT
+from .records import Failure, Result
 from .sandbox import remove_cgroup
 from .worker import Job, cgroup_name, child_main
 
@@ -55,10 +56,10 @@ class _Running:
         self.proc = ctx.Process(target=child_main, args=(job, child_conn), daemon=False)
         self.proc.start()
         child_conn.close()
-        self.result: dict | None = None
+        self.result: Result | Failure | None = None
 
 
-def run_jobs(jobs: list[Job], workers: int, on_start: Callable[[Job], None] | None = None) -> Iterator[tuple[Job, dict]]:
+def run_jobs(jobs: list[Job], workers: int, on_start: Callable[[Job], None] | None = None) -> Iterator[tuple[Job, Result | Failure]]:
     """Yield ``(job, result)`` as submissions finish; at most ``workers`` at a time.
 
     A child that outlives ``submission_timeout_s + kill_grace_s`` is killed (with its kernel)
@@ -103,7 +104,7 @@ def _clean(job: Job) -> None:
             remove_cgroup(str(root / cgroup_name(job.student, os.getpid())))
 
 
-def _poll(run: _Running) -> dict | None:
+def _poll(run: _Running) -> Result | Failure | None:
     if run.parent_conn.poll():
         try:
             run.result = run.parent_conn.recv()
@@ -117,12 +118,12 @@ def _poll(run: _Running) -> dict | None:
         run.proc.join()
         if run.parent_conn.poll():
             return _poll(run)
-        return {"status": GRADER_ERROR, "message": f"the grading process died (exit code {run.proc.exitcode}); "
-                                                   "out of memory or killed"}
+        return Failure(GRADER_ERROR, f"the grading process died (exit code {run.proc.exitcode}); "
+                                     "out of memory or killed")
     if time.monotonic() > run.deadline:
         kill_tree(run.proc.pid)
         run.proc.join(5)
         limit = run.job.limits.submission_timeout_s
-        return {"status": TIMEOUT, "message": f"killed after {limit + run.job.limits.kill_grace_s} s "
-                                              f"(submission limit {limit} s): nothing could be scored"}
+        return Failure(TIMEOUT, f"killed after {limit + run.job.limits.kill_grace_s} s "
+                                f"(submission limit {limit} s): nothing could be scored")
     return None

@@ -3,7 +3,7 @@
 Steps: enter a new session (so the parent can kill the whole process group), apply the rlimits,
 classify and repair each notebook, run nbgrader's own autograde pipeline (with
 :class:`~dlcourse.grading.executor.GuardedExecute`) against a private copy of the gradebook, then
-read the scores back and describe every test. The result is a plain dict sent to the parent,
+read the scores back and describe every test. The result (a :class:`~dlcourse.grading.records.Result`) is sent to the parent,
 which alone writes results, the gradebook and the CSV.
 
 This process runs nbgrader, not student code: each kernel it starts runs inside the bubblewrap
@@ -27,8 +27,7 @@ from . import cells
 from .classify import classify
 from .config import (CRASHED, GRADED, GRADER_ERROR, INTEGRITY_VIOLATION, MISSING, TIMEOUT, Course, Limits,
                      worst)
-
-RESULT_SCHEMA = 1
+from .records import Failure, Grade, NotebookReport, Result
 GRADER_ERRORS = ("CellTimeoutError", "KernelDied", "KernelTimeout", "SubmissionTimeout", "IntegrityError")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -82,7 +81,7 @@ def enter_sandbox(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def grade_in_child(job: Job, started: float) -> dict:
+def grade_in_child(job: Job, started: float) -> Result:
     """Everything that runs student code. ``started`` is the parent's monotonic start time."""
     from .executor import EVENTS, Settings
 
@@ -95,10 +94,10 @@ def grade_in_child(job: Job, started: float) -> dict:
         if intake.notebook is not None:
             (work_sub / intake.name).write_text(json.dumps(intake.notebook))
     result = empty_result(job, release)
-    result["sandbox"] = job.sandbox
     statuses = {n: i.status for n, i in intakes.items()}
-    result["notebooks"] = {n: {"status": i.status, "problem": i.problem, "findings": [str(f) for f in i.findings],
-                               "events": []} for n, i in intakes.items()}
+    result.notebooks = {n: NotebookReport(i.status, i.problem, [str(f) for f in i.findings],
+                                          notes=cells.reference_notes(i.notebook) if i.notebook is not None else [])
+                        for n, i in intakes.items()}
     if any(i.notebook is not None for i in intakes.values()):
         Settings.scratch = str(job.scratch)
         Settings.sandbox = sandbox_config(job) if job.sandbox else None
@@ -108,21 +107,24 @@ def grade_in_child(job: Job, started: float) -> dict:
         run_nbgrader_autograde(job)
         read_scores(job, result)
         for event in EVENTS:
-            nb = event["notebook"] + ".ipynb"
-            if nb in result["notebooks"]:
-                result["notebooks"][nb]["events"].append(f"{event['kind']} (cell {event['cell']}) {event['detail']}".strip())
+            nb = event.notebook + ".ipynb"
+            if nb in result.notebooks:
+                result.notebooks[nb].events.append(str(event))
             kind = {"kernel_died": CRASHED, "cell_timeout": TIMEOUT, "submission_timeout": TIMEOUT,
-                    "integrity": INTEGRITY_VIOLATION}.get(event["kind"])
+                    "integrity": INTEGRITY_VIOLATION}.get(event.kind)
             if kind and nb in statuses:
                 statuses[nb] = worst([statuses[nb], kind])
     for n, status in statuses.items():
-        result["notebooks"][n]["status"] = status
-    result["status"] = worst(statuses.values())
+        result.notebooks[n].status = status
+    result.status = worst(statuses.values())
     if all(s == MISSING for s in statuses.values()):
-        result["message"] = "nothing handed in"
+        result.message = "nothing handed in"
     else:
-        result["message"] = "; ".join(f"{n}: {s}" + (f" ({result['notebooks'][n]['problem']})" if result["notebooks"][n]["problem"] else "")
-                                      for n, s in statuses.items() if s != GRADED)
+        result.message = "; ".join(f"{n}: {s}" + (f" ({result.notebooks[n].problem})" if result.notebooks[n].problem else "")
+                                   for n, s in statuses.items() if s != GRADED)
+    notes = [f"{n}: {note}" for n, report in result.notebooks.items() for note in report.notes]
+    if notes:                                              # for the grader (CSV, summary): the score stands
+        result.message = "; ".join([result.message, *notes] if result.message else notes)
     return result
 
 
@@ -157,18 +159,16 @@ def run_nbgrader_autograde(job: Job) -> None:
     Autograde(coursedir=coursedir, config=cfg).start()
 
 
-def empty_result(job: Job, release: dict[str, dict]) -> dict:
+def empty_result(job: Job, release: dict[str, dict]) -> Result:
     """Every grade cell of the release at 0 (what a submission that never ran earns)."""
     grades = []
     for name, nb in release.items():
         for cell in nb["cells"]:
-            md = cells.nbgrader_md(cell)
-            if md.get("grade"):
-                grades.append({"notebook": name, "grade_id": md["grade_id"], "max_score": float(md.get("points", 0)),
-                               "auto_score": 0.0, "kind": "auto" if cell["cell_type"] == "code" and not md.get("solution") else "manual",
-                               "message": "not run"})
-    return {"schema": RESULT_SCHEMA, "student": job.student, "week": job.week, "key": job.key, "status": GRADED,
-            "message": "", "seconds": 0.0, "notebooks": {}, "grades": grades, "sandbox": job.sandbox}
+            md, what = cells.nbgrader_md(cell), cells.role(cell)
+            if what in cells.GRADED:
+                grades.append(Grade(name, md["grade_id"], float(md.get("points", 0)), 0.0,
+                                    "auto" if what == cells.TESTS else "manual"))
+    return Result(job.student, job.week, job.key, GRADED, grades=grades, sandbox=job.sandbox)
 
 
 def _failure_message(cell: dict) -> str:
@@ -186,7 +186,7 @@ def _failure_message(cell: dict) -> str:
     return ""
 
 
-def read_scores(job: Job, result: dict) -> None:
+def read_scores(job: Job, result: Result) -> None:
     """Scores from the private gradebook (nbgrader's determine_grade), messages from the autograded notebooks."""
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -203,21 +203,21 @@ def read_scores(job: Job, result: dict) -> None:
             gid = cells.grade_id(cell)
             if gid:
                 by_id[(path.name, gid)] = cell
-    for grade in result["grades"]:
-        key = (grade["notebook"], grade["grade_id"])
-        grade["auto_score"] = scores.get(key, 0.0)
+    for grade in result.grades:
+        key = (grade.notebook, grade.grade_id)
+        grade.auto_score = scores.get(key, 0.0)
         cell = by_id.get(key)
         if cell is None:
-            grade["message"] = result["notebooks"][grade["notebook"]]["problem"] or "not run"
-        elif grade["kind"] == "auto":
-            grade["message"] = _failure_message(cell) if grade["auto_score"] != grade["max_score"] else ""
+            grade.message = result.notebooks[grade.notebook].problem or "not run"
+        elif grade.kind == "auto":
+            grade.message = _failure_message(cell) if grade.auto_score != grade.max_score else ""
         else:
-            grade["message"] = "to be graded by hand" if grade["auto_score"] is None else "no answer written"
+            grade.message = "to be graded by hand" if grade.auto_score is None else "no answer written"
 
 
 # ---------------------------------------------------------------- entry point of the forked child
 def child_main(job: Job, conn) -> None:
-    """Runs in the forked child; never returns (os._exit), sends exactly one result dict."""
+    """Runs in the forked child; never returns (os._exit), sends exactly one Result (or a Failure)."""
     started = time.monotonic()
     code = 0
     try:
@@ -230,10 +230,13 @@ def child_main(job: Job, conn) -> None:
         result = grade_in_child(job, started)
     except BaseException as exc:  # noqa: BLE001 - one submission's failure must not escape
         traceback.print_exc()
-        result = {"schema": RESULT_SCHEMA, "status": GRADER_ERROR, "message": f"{type(exc).__name__}: {exc}"[:500]}
+        result = Failure(GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:500])
         code = 1
     try:
-        result["seconds"] = round(time.monotonic() - started, 2)
+        seconds = round(time.monotonic() - started, 2)
+        result = Failure(result.status, result.message, seconds) if isinstance(result, Failure) else result
+        if isinstance(result, Result):
+            result.seconds = seconds
         conn.send(result)
         conn.close()
     finally:

@@ -26,9 +26,10 @@ from ..data.canvas import TAG_SIZE, add_tag
 from ..plotting import PALETTE
 from ..widgetkit import Explorer
 from . import plots
-from .attribution import _cam, _get_activations, _grad_cam, _occlusion_map, heat_mass
+from .attribution import heat_mass
 from .models import SHORTCUT_CLASS, trained_digit_cnn, trained_shortcut_cnn
-from .synthesis import _activation_maximization, class_unit
+from .synthesis import class_unit
+from . import reference as ref
 
 __all__ = ["activation_browser", "occlusion_explorer", "am_studio", "gradcam_explorer"]
 
@@ -89,7 +90,7 @@ def activation_browser(get_activations: Callable | None = None) -> Explorer:
     Runs your ``get_activations(model, x, layers)`` on each change. Black = 0 (the unit is off);
     one colour scale per layer, so blank maps are really zero.
     """
-    get_activations = get_activations or _get_activations
+    get_activations = get_activations or ref.get_activations
     trained = trained_digit_cnn()
     X, y = trained.X_test[:_N_IMAGES], trained.y_test[:_N_IMAGES]
     controls = {"index": widgets.IntSlider(value=0, min=0, max=_N_IMAGES - 1, description="test image"),
@@ -140,7 +141,7 @@ def render_occlusion(state: OcclusionState, fig: Figure) -> None:
 def occlusion_explorer(occlusion_map: Callable | None = None) -> Explorer:
     """Occlusion sensitivity (Zeiler & Fergus 2014) of the trained digit CNN: how far the true class's
     score falls when a grey-zero patch hides each part of the image; runs your ``occlusion_map``."""
-    occlusion_map = occlusion_map or _occlusion_map
+    occlusion_map = occlusion_map or ref.occlusion_map
     trained = trained_digit_cnn()
     X, y = trained.X_test[:_N_IMAGES], trained.y_test[:_N_IMAGES]
     controls = {"index": widgets.IntSlider(value=0, min=0, max=_N_IMAGES - 1, description="test image"),
@@ -171,7 +172,7 @@ def compute_heat(grad_cam: Callable, cam: Callable, models: dict, X: np.ndarray,
     model = models[model_name]
     img = add_tag(X[index:index + 1]) if tagged else X[index:index + 1]
     x = torch.as_tensor(img, dtype=torch.float32)                        # (1, 1, 16, 16)
-    A = _get_activations(model, x, ["relu3", "fc"])                     # maps (1, K, 8, 8), scores (1, 10)
+    A = ref.get_activations(model, x, ["relu3", "fc"])                     # maps (1, K, 8, 8), scores (1, 10)
     prediction = int(A["fc"].argmax())
     c = prediction if target < 0 else int(target)
     cam_map = _as_np(cam(A["relu3"][0], model.fc.weight.detach(), c))
@@ -203,7 +204,7 @@ def gradcam_explorer(grad_cam: Callable | None = None, cam: Callable | None = No
     corner tag that every training image of class 3 carried for the shortcut model; class -1
     explains the predicted class. The dashed square is the tag's quadrant.
     """
-    grad_cam, cam = grad_cam or _grad_cam, cam or _cam
+    grad_cam, cam = grad_cam or ref.grad_cam, cam or ref.cam
     clean, shortcut = trained_digit_cnn(), trained_shortcut_cnn()
     models = {"clean": clean.model, "shortcut": shortcut.model}
     X, y = clean.X_test[:_N_IMAGES], clean.y_test[:_N_IMAGES]
@@ -281,7 +282,7 @@ def am_studio(activation_maximization: Callable | None = None) -> Explorer:
     ``activation_maximization``. Choose the settings, then press "Run" (150 ascent steps,
     lr 0.5, blur and clip every 10 steps; the time is shown). Runs are kept: going back to
     settings already run shows them at once."""
-    activation_maximization = activation_maximization or _activation_maximization
+    activation_maximization = activation_maximization or ref.activation_maximization
     model = trained_digit_cnn().model
     results: dict = {}
     controls = {"c": widgets.Dropdown(options=list(range(10)), value=7, description="class"),

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .activations import _sigmoid
+from . import reference as ref
 
 __all__: list[str] = []
 
@@ -38,9 +38,9 @@ def _forward_222(weights: Mapping[str, float], x: Sequence[float]) -> dict[str, 
     """Forward pass. x = (i1, i2). Returns arrays of shape (2,): net_h, h, net_o, yhat."""
     W_h, W_o = _matrices(weights)
     net_h = np.asarray(x, dtype=float) @ W_h + weights["b1"]    # (2,) net input of h1, h2
-    h = _sigmoid(net_h)
+    h = ref.sigmoid(net_h)
     net_o = h @ W_o + weights["b2"]                             # (2,) net input of o1, o2
-    return {"net_h": net_h, "h": h, "net_o": net_o, "yhat": _sigmoid(net_o)}
+    return {"net_h": net_h, "h": h, "net_o": net_o, "yhat": ref.sigmoid(net_o)}
 
 
 def _loss_222(yhat: Sequence[float], target: Sequence[float]) -> float:

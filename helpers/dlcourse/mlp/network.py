@@ -22,8 +22,9 @@ import numpy as np
 
 from .. import as_rng
 from ..arrays import one_hot          # re-exported: dlcourse.mlp.one_hot
-from .activations import _ACTIVATIONS, _as_float, _sigmoid, _softmax
-from .losses import _bce, _bce_with_logits, _cce, _cross_entropy_with_logits, _mse
+from .activations import _ACTIVATIONS, _as_float
+from .losses import _bce_with_logits, _cross_entropy_with_logits
+from . import reference as ref
 
 __all__ = ["one_hot", "accuracy", "n_layers"]
 
@@ -71,9 +72,9 @@ def _init_mlp(sizes: Sequence[int], rng: np.random.Generator | int | None = 0,
 
 def _output(Z: np.ndarray, output: str) -> np.ndarray:
     if output == "sigmoid":
-        return _sigmoid(Z)
+        return ref.sigmoid(Z)
     if output == "softmax":
-        return _softmax(Z, axis=1)
+        return ref.softmax(Z, axis=1)
     if output == "linear":
         return Z
     raise ValueError(f"unknown output {output!r}: use one of {OUTPUTS}")
@@ -126,12 +127,12 @@ def _mlp_loss(cache: Mapping, Y: np.ndarray, loss: str = "bce") -> float:
     T = _targets(Y, out)
     is_one_hot = bool(np.all((T == 0) | (T == 1)) and np.all(T.sum(axis=1) == 1))
     if loss == "bce":
-        return _bce_with_logits(T, Z) if output == "sigmoid" else _bce(T, out)
+        return _bce_with_logits(T, Z) if output == "sigmoid" else ref.bce(T, out)
     if loss == "cce":
         return _cross_entropy_with_logits(T.argmax(axis=1), Z) if output == "softmax" and is_one_hot \
-            else _cce(T, out)
+            else ref.cce(T, out)
     if loss == "mse":
-        return _mse(T, out)
+        return ref.mse(T, out)
     raise ValueError(f"unknown loss {loss!r}: use one of {LOSSES}")
 
 

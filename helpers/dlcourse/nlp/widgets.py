@@ -25,9 +25,9 @@ from ..data.language import BPE_WORD_FREQS, COOC_SENTENCES, COOC_VOCAB, NOISE_EX
 from ..plotting import PALETTE
 from ..widgetkit import Explorer
 from . import plots
-from .embeddings import _analogy, _cooccurrence, _noise_distribution, _svd_embeddings, cap_counts, \
-    correlation_counts, nearest_neighbours, project_2d, ramp_weights
-from .preprocess import _bpe_encode, _bpe_merge, _bpe_pair_counts, tokenize
+from .embeddings import cap_counts, correlation_counts, nearest_neighbours, project_2d, ramp_weights
+from .preprocess import tokenize
+from . import reference as ref
 from .tfidf import cosine_similarity, tfidf_table, vocabulary
 
 __all__ = ["bpe_stepper", "tfidf_explorer", "cooccurrence_explorer", "noise_explorer", "embedding_explorer"]
@@ -61,7 +61,7 @@ def compute_bpe_stepper(pair_counts: Callable, merge: Callable, word_freqs: dict
         counts = Counter(pair_counts(splits, word_freqs))
     top = tuple(sorted(counts.items(), key=lambda kv: -kv[1])[:8])
     word = word.strip().lower()
-    encoded = tuple(_bpe_encode(word, merges, vocab)) if word else ()
+    encoded = tuple(ref.bpe_encode(word, merges, vocab)) if word else ()
     return BPEState(tuple(merges), tuple(vocab), tuple((w, splits[w], word_freqs[w]) for w in word_freqs), top,
                     word, encoded)
 
@@ -104,7 +104,7 @@ def bpe_stepper(pair_counts: Callable | None = None, merge: Callable | None = No
     ``bpe_merge`` to watch your own code at work.
     """
     freqs = dict(word_freqs or BPE_WORD_FREQS)
-    pc, mg = pair_counts or _bpe_pair_counts, merge or _bpe_merge
+    pc, mg = pair_counts or ref.bpe_pair_counts, merge or ref.bpe_merge
     controls = {"n_merges": widgets.IntSlider(value=0, min=0, max=8, description="merges"),
                 "word": widgets.Text(value="hugs", description="encode", continuous_update=False)}
     return Explorer(controls, lambda n_merges, word: compute_bpe_stepper(pc, mg, freqs, n_merges, word),
@@ -184,7 +184,7 @@ def _cooc_corpora() -> dict:
 @functools.lru_cache(maxsize=64)
 def _cooc_counts(corpus: str, window: int, ramp: bool) -> np.ndarray:
     sentences, vocab = _cooc_corpora()[corpus]
-    return _cooccurrence(sentences, vocab, window, ramp_weights(window) if ramp else None)
+    return ref.cooccurrence(sentences, vocab, window, ramp_weights(window) if ramp else None)
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def compute_cooccurrence_explorer(corpus: str, window: int, ramp: bool, cap: int
     X = cap_counts(X, cap) if cap > 0 else X
     if correlation:
         X = correlation_counts(X)
-    U, S = _svd_embeddings(X, 2)
+    U, S = ref.svd_embeddings(X, 2)
     signs = np.sign(U[np.abs(U).argmax(axis=0), [0, 1]])
     hacks = [h for h, on in (("ramp", ramp), (f"cap {cap}", cap > 0), ("correlation", correlation)) if on]
     return CoocState(tuple(vocab), X, S, U * np.where(signs == 0, 1, signs),
@@ -289,7 +289,7 @@ def render_noise_explorer(state: NoiseState, fig: Figure) -> None:
 
 def noise_explorer(noise_distribution: Callable | None = None) -> Explorer:
     """W10.4: negative-sampling probabilities against the exponent (0 = uniform, 1 = unigram, 0.75 = word2vec)."""
-    fn = noise_distribution or _noise_distribution
+    fn = noise_distribution or ref.noise_distribution
     controls = {"power": widgets.FloatSlider(value=0.75, min=0.0, max=1.0, step=0.05, description="power")}
     return Explorer(controls, lambda power: compute_noise_explorer(fn, power), render_noise_explorer,
                     figsize=(10, 3.8), layout=_layout_noise, title="<b>The noise distribution f^power</b>")
@@ -354,13 +354,14 @@ def _layout_embedding(fig: Figure) -> None:
 
 @functools.cache
 def _default_embedding() -> tuple[np.ndarray, tuple[str, ...], dict]:
-    from .embeddings import _skipgram_pairs, pairs_to_ids, train_sgns
+    from .embeddings import pairs_to_ids, train_sgns
+    from . import reference as ref
 
     corpus = structured_corpus(3000, rng=0)
     vocab = sorted({w for s in corpus.sentences for w in s})
-    pairs = pairs_to_ids([p for s in corpus.sentences for p in _skipgram_pairs(s, 2)], vocab)
+    pairs = pairs_to_ids([p for s in corpus.sentences for p in ref.skipgram_pairs(s, 2)], vocab)
     counts = Counter(w for s in corpus.sentences for w in s)
-    result = train_sgns(pairs, _noise_distribution(np.array([counts[w] for w in vocab])), epochs=4, rng=0,
+    result = train_sgns(pairs, ref.noise_distribution(np.array([counts[w] for w in vocab])), epochs=4, rng=0,
                         progress=False)
     groups = {name: [w for pair in pairs_f for w in pair] for name, pairs_f in corpus.families.items()}
     return result.W_in, tuple(vocab), groups
@@ -396,7 +397,7 @@ def embedding_explorer(E: np.ndarray | None = None, vocab: Sequence[str] | None 
                 "a": widgets.Dropdown(options=options, value=pick("man"), description="a"),
                 "b": widgets.Dropdown(options=options, value=pick("woman"), description="b"),
                 "c": widgets.Dropdown(options=options, value=pick("king"), description="c")}
-    fn = analogy or _analogy
+    fn = analogy or ref.analogy
     return Explorer(controls, lambda word, group, a, b, c: compute_embedding_explorer(E, vocab, maps, fn, word, a, b,
                                                                                       c, group),
                     lambda state, fig: render_embedding_explorer(state, fig, backgrounds),

@@ -1,7 +1,7 @@
 """Typical wrong (and alternative right) answers for week01_boosting/02_adaboost.ipynb."""
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 from dlcourse.boosting import Stump
 
@@ -82,22 +82,6 @@ def _stump_search(X, y, w, *, weighted=True, polarities=(1, -1), threshold="midp
                 if better:
                     best = (err, f, float(t), p)
     return Stump(best[1], best[2], best[3], best[0])
-
-
-def _stump_unweighted(X, y, w):
-    return _stump_search(X, y, w, weighted=False)
-
-
-def _stump_positive_only(X, y, w):
-    return _stump_search(X, y, w, polarities=(1,))
-
-
-def _stump_on_data_value(X, y, w):
-    return _stump_search(X, y, w, threshold="upper")
-
-
-def _stump_last_tie_wins(X, y, w):
-    return _stump_search(X, y, w, strict=False)
 
 
 def _stump_loop(X, y, w):
@@ -321,11 +305,12 @@ CASES = [
     wrong("test_adaboost_reweight", "modifies D in place", adaboost_reweight=_reweight_in_place),
     right("test_adaboost_reweight", "np.where on right/wrong", adaboost_reweight=_reweight_where),
 
-    wrong("test_fit_stump", "unweighted error", fit_stump=_stump_unweighted),
-    wrong("test_fit_stump", "only polarity +1", fit_stump=_stump_positive_only),
-    wrong("test_fit_stump", "threshold at a data value", fit_stump=_stump_on_data_value),
-    wrong("test_fit_stump", "ties go to the last candidate", fit_stump=_stump_last_tie_wins),
-    right("test_fit_stump", "plain triple loop", fit_stump=_stump_loop),
+    *variants("test_fit_stump", "fit_stump", _stump_search, wrong={
+        "unweighted error": dict(weighted=False),
+        "only polarity +1": dict(polarities=(1,)),
+        "threshold at a data value": dict(threshold='upper'),
+        "ties go to the last candidate": dict(strict=False),
+    }, right={"plain triple loop": {}}),
 
     wrong("test_AdaBoostScratch", "weights not updated between rounds", AdaBoostScratch=_AdaBoostNoReweight),
     wrong("test_AdaBoostScratch", "unweighted vote in decision_function", AdaBoostScratch=_AdaBoostPlainVote),

@@ -4,7 +4,7 @@ import numpy as np
 from scipy.special import expit
 from sklearn.tree import DecisionTreeRegressor
 
-from mistakes import right, wrong
+from mistakes import quiz, right, variants, wrong
 
 
 # --------------------------------------------------------------------------- Exercise 1
@@ -163,14 +163,12 @@ CASES = [
     right("test_gb_fixed_partitions", "pure-Python loops with a sample -> leaf-value dict",
           gb_fixed_partitions=_gb_partitions_loops),
 
-    wrong("test_negative_gradient", "returns the gradient (sign flipped)",
-          negative_gradient=lambda loss, y, F: _neg_grad(loss, y, F, flip=True)),
-    wrong("test_negative_gradient", "log_loss returns y - F (forgets the sigmoid)",
-          negative_gradient=lambda loss, y, F: _neg_grad(loss, y, F, log_loss_raw=True)),
-    wrong("test_negative_gradient", "absolute_error returns y - F",
-          negative_gradient=lambda loss, y, F: _neg_grad(loss, y, F, abs_as_squared=True)),
-    wrong("test_negative_gradient", "unknown loss returns zeros instead of raising",
-          negative_gradient=lambda loss, y, F: _neg_grad(loss, y, F, strict=False)),
+    *variants("test_negative_gradient", "negative_gradient", _neg_grad, wrong={
+        "returns the gradient (sign flipped)": dict(flip=True),
+        "log_loss returns y - F (forgets the sigmoid)": dict(log_loss_raw=True),
+        "absolute_error returns y - F": dict(abs_as_squared=True),
+        "unknown loss returns zeros instead of raising": dict(strict=False),
+    }),
     right("test_negative_gradient", "dict of lambdas, scipy expit, np.where for the sign",
           negative_gradient=_neg_grad_alt),
 
@@ -189,38 +187,43 @@ CASES = [
 # --------------------------------------------------------------------------- the week's quiz
 # Quiz items: equivalent forms of the right answer are accepted, typical wrong answers rejected.
 CASES += [
-    wrong("test_quiz_q1", "the slide's truncated weights: 2 x 0.142", q1=0.284),
-    wrong("test_quiz_q1", "counts the misclassified samples instead of summing their weights", q1=2),
-    wrong("test_quiz_q1", "left unanswered", q1=None),
-    right("test_quiz_q1", "the fraction as a string", q1="2/7"),
-    right("test_quiz_q1", "four decimals", q1=0.2857),
-    right("test_quiz_q1", "a NumPy float", q1=np.float64(2) / 7),
+    *quiz("q1", wrong={
+        "the slide's truncated weights: 2 x 0.142": 0.284,
+        "counts the misclassified samples instead of summing their weights": 2,
+        "left unanswered": None,
+    }, right={
+        "the fraction as a string": "2/7",
+        "four decimals": 0.2857,
+        "a NumPy float": np.float64(2) / 7,
+    }),
 
-    wrong("test_quiz_q2", "the integral image alone (d)", q2="d"),
-    wrong("test_quiz_q2", "confuses the cascade with bagging (c)", q2="c"),
-    wrong("test_quiz_q2", "two letters", q2="b, d"),
-    right("test_quiz_q2", "upper case with brackets", q2="(B)"),
-    right("test_quiz_q2", "lower case", q2="b"),
+    *quiz("q2", wrong={
+        "the integral image alone (d)": "d",
+        "confuses the cascade with bagging (c)": "c",
+        "two letters": "b, d",
+    }, right={"upper case with brackets": "(B)", "lower case": "b"}),
 
-    wrong("test_quiz_q3", "no early exit: every window pays for every stage", q3=62),
-    wrong("test_quiz_q3", "multiplies by the rejected fractions instead of those that pass", q3=42),
-    wrong("test_quiz_q3", "a string that is not a number", q3="six"),
-    right("test_quiz_q3", "an int", q3=6),
-    right("test_quiz_q3", "a string", q3="6"),
-    right("test_quiz_q3", "the sum written out", q3=2 + 0.2 * 10 + 0.04 * 50),
+    *quiz("q3", wrong={
+        "no early exit: every window pays for every stage": 62,
+        "multiplies by the rejected fractions instead of those that pass": 42,
+        "a string that is not a number": "six",
+    }, right={"an int": 6, "a string": "6", "the sum written out": 2 + 0.2 * 10 + 0.04 * 50}),
 
-    wrong("test_quiz_q4", "F0 = median and residual = predicted - observed",
-          q4={"F0": "e", "pseudo-residual": "f", "leaf value": "c", "step": "d"}),
-    wrong("test_quiz_q4", "leaf value and step swapped",
-          q4={"F0": "a", "pseudo-residual": "b", "leaf value": "d", "step": "c"}),
-    wrong("test_quiz_q4", "a list instead of a dict", q4=["a", "b", "c", "d"]),
-    right("test_quiz_q4", "upper-case letters", q4={"F0": "A", "pseudo-residual": "B", "leaf value": "C", "step": "D"}),
-    right("test_quiz_q4", "the keys in another order",
-          q4={"step": "d", "leaf value": "c", "pseudo-residual": "b", "F0": "a"}),
+    *quiz("q4", wrong={
+        "F0 = median and residual = predicted - observed": {"F0": "e", "pseudo-residual": "f", "leaf value": "c", "step": "d"},
+        "leaf value and step swapped": {"F0": "a", "pseudo-residual": "b", "leaf value": "d", "step": "c"},
+        "a list instead of a dict": ["a", "b", "c", "d"],
+    }, right={
+        "upper-case letters": {"F0": "A", "pseudo-residual": "B", "leaf value": "C", "step": "D"},
+        "the keys in another order": {"step": "d", "leaf value": "c", "pseudo-residual": "b", "F0": "a"},
+    }),
 
-    wrong("test_quiz_q5", "believes bagging removes a shared bias", q5={"a", "b", "c", "e"}),
-    wrong("test_quiz_q5", "forgets the random forest", q5={"a", "b"}),
-    wrong("test_quiz_q5", "only gradient boosting's squared loss", q5={"d"}),
-    right("test_quiz_q5", "a list in another order", q5=["e", "a", "b"]),
-    right("test_quiz_q5", "a comma-separated string", q5="a, b, e"),
+    *quiz("q5", wrong={
+        "believes bagging removes a shared bias": {"a", "b", "c", "e"},
+        "forgets the random forest": {"a", "b"},
+        "only gradient boosting's squared loss": {"d"},
+    }, right={
+        "a list in another order": ["e", "a", "b"],
+        "a comma-separated string": "a, b, e",
+    }),
 ]

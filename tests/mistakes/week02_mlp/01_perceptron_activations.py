@@ -1,7 +1,7 @@
 """Typical wrong (and alternative right) answers for week02_mlp/01_perceptron_activations.ipynb."""
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 
 # ------------------------------------------------------------------------- perceptron_predict
@@ -235,20 +235,15 @@ CASES = [
     right("test_perceptron_predict", "explicit loop returning floats", perceptron_predict=_predict_loop),
     right("test_perceptron_predict", "np.sign with the zeros replaced by +1", perceptron_predict=_predict_sign_fixed),
     # train_perceptron
-    wrong("test_train_perceptron", "update without y: w += lr * x",
-          train_perceptron=lambda X, y, lr=1.0, epochs=20, rng=None: _train(X, y, lr, epochs, rng, update="no_y")),
-    wrong("test_train_perceptron", "update with the prediction instead of y",
-          train_perceptron=lambda X, y, lr=1.0, epochs=20, rng=None: _train(X, y, lr, epochs, rng, update="prediction")),
-    wrong("test_train_perceptron", "updates on every sample, not only mistakes",
-          train_perceptron=lambda X, y, lr=1.0, epochs=20, rng=None: _train(X, y, lr, epochs, rng, when="every")),
-    wrong("test_train_perceptron", "mistake when y * s <= 0 (ignores sign(0) = +1)",
-          train_perceptron=lambda X, y, lr=1.0, epochs=20, rng=None: _train(X, y, lr, epochs, rng, when="margin")),
-    wrong("test_train_perceptron", "no shuffling: visits samples in order 0..N-1",
-          train_perceptron=lambda X, y, lr=1.0, epochs=20, rng=None: _train(X, y, lr, epochs, rng, shuffle=False)),
-    wrong("test_train_perceptron", "the bias is never updated",
-          train_perceptron=lambda X, y, lr=1.0, epochs=20, rng=None: _train(X, y, lr, epochs, rng, bias=False)),
-    wrong("test_train_perceptron", "cumulative mistake counts",
-          train_perceptron=lambda X, y, lr=1.0, epochs=20, rng=None: _train(X, y, lr, epochs, rng, cumulative=True)),
+    *variants("test_train_perceptron", "train_perceptron", _train, wrong={
+        "update without y: w += lr * x": dict(update='no_y'),
+        "update with the prediction instead of y": dict(update='prediction'),
+        "updates on every sample, not only mistakes": dict(when='every'),
+        "mistake when y * s <= 0 (ignores sign(0) = +1)": dict(when='margin'),
+        "no shuffling: visits samples in order 0..N-1": dict(shuffle=False),
+        "the bias is never updated": dict(bias=False),
+        "cumulative mistake counts": dict(cumulative=True),
+    }),
     wrong("test_train_perceptron", "ignores the learning rate",
           train_perceptron=lambda X, y, lr=1.0, epochs=20, rng=None: _train(X, y, 1.0, epochs, rng)),
     wrong("test_train_perceptron", "one order drawn once, reused every epoch", train_perceptron=_train_one_rng_call),

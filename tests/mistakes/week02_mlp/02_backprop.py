@@ -2,7 +2,7 @@
 
 import numpy as np
 import torch
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 from dlcourse.data import backprop_222 as _lecture_data
 
@@ -309,16 +309,13 @@ CASES = [
     right("test_backprop_222", "2x2 matrices, rows convention", backprop_222=_bp_matrices),
     right("test_backprop_222", "torch autograd does the backward pass", backprop_222=_bp_torch),
     # logistic_regression_step
-    wrong("test_logistic_regression_step", "gradient without the 1/N",
-          logistic_regression_step=lambda X, y, w, b, lr: _lr_step(X, y, w, b, lr, mean_grad=False)),
-    wrong("test_logistic_regression_step", "update with + (uphill)",
-          logistic_regression_step=lambda X, y, w, b, lr: _lr_step(X, y, w, b, lr, sign=+1.0)),
-    wrong("test_logistic_regression_step", "error signal y - p with the usual minus update",
-          logistic_regression_step=lambda X, y, w, b, lr: _lr_step(X, y, w, b, lr, error="y-p")),
-    wrong("test_logistic_regression_step", "returns the loss after the step",
-          logistic_regression_step=lambda X, y, w, b, lr: _lr_step(X, y, w, b, lr, loss_after=True)),
-    wrong("test_logistic_regression_step", "updates w in place",
-          logistic_regression_step=lambda X, y, w, b, lr: _lr_step(X, y, w, b, lr, in_place=True)),
+    *variants("test_logistic_regression_step", "logistic_regression_step", _lr_step, wrong={
+        "gradient without the 1/N": dict(mean_grad=False),
+        "update with + (uphill)": dict(sign=+1.0),
+        "error signal y - p with the usual minus update": dict(error='y-p'),
+        "returns the loss after the step": dict(loss_after=True),
+        "updates w in place": dict(in_place=True),
+    }),
     right("test_logistic_regression_step", "loss from the logits, einsum gradient",
           logistic_regression_step=_lr_step_logits),
     # MLP

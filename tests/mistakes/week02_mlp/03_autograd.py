@@ -2,7 +2,7 @@
 
 import math
 
-from mistakes import right, wrong
+from mistakes import quiz, right, wrong
 
 
 # --------------------------------------------------------------------------- Exercise 1
@@ -384,24 +384,22 @@ CASES = [
 # Quiz items: equivalent forms of the right answer are accepted, typical wrong answers rejected.
 _Q1 = {"neural networks": "a", "stochastic gradient descent": "b", "convolutional networks": "c", "LSTM": "d"}
 CASES += [
-    wrong("test_quiz_q1", "CNN and LSTM swapped", q1={**_Q1, "convolutional networks": "d", "LSTM": "c"}),
-    wrong("test_quiz_q1", "everything dated to the deep-learning boom",
-          q1={"neural networks": "e", "stochastic gradient descent": "e", "convolutional networks": "e", "LSTM": "f"}),
-    wrong("test_quiz_q1", "an item missing", q1={k: v for k, v in _Q1.items() if k != "LSTM"}),
-    right("test_quiz_q1", "upper case, brackets", q1={k: f"({v.upper()})" for k, v in _Q1.items()}),
+    *quiz("q1", wrong={
+        "CNN and LSTM swapped": {**_Q1, "convolutional networks": "d", "LSTM": "c"},
+        "everything dated to the deep-learning boom": {"neural networks": "e", "stochastic gradient descent": "e", "convolutional networks": "e", "LSTM": "f"},
+        "an item missing": {k: v for k, v in _Q1.items() if k != "LSTM"},
+    }, right={"upper case, brackets": {k: f"({v.upper()})" for k, v in _Q1.items()}}),
 
-    wrong("test_quiz_q2", "thinks backpropagation is new", q2={"a", "b", "c", "d"}),
-    wrong("test_quiz_q2", "data only", q2={"a"}),
-    right("test_quiz_q2", "a tuple of upper-case letters", q2=("C", "B", "A")),
-    right("test_quiz_q2", "a plain string of letters", q2="abc"),
+    *quiz("q2", wrong={"thinks backpropagation is new": {"a", "b", "c", "d"}, "data only": {"a"}}, right={
+        "a tuple of upper-case letters": ("C", "B", "A"),
+        "a plain string of letters": "abc",
+    }),
 
-    wrong("test_quiz_q3", "the derivative's maximum once, not ten times", q3=0.25),
-    wrong("test_quiz_q3", "sigma(0) instead of sigma'(0): 0.5 ** 10", q3=0.5 ** 10),
-    wrong("test_quiz_q3", "tanh's maximum slope, 1", q3=1),
-    right("test_quiz_q3", "the value written out", q3=9.5367e-07),
-    right("test_quiz_q3", "a fraction string", q3="1/1048576"),
+    *quiz("q3", wrong={
+        "the derivative's maximum once, not ten times": 0.25,
+        "sigma(0) instead of sigma'(0): 0.5 ** 10": 0.5 ** 10,
+        "tanh's maximum slope, 1": 1,
+    }, right={"the value written out": 9.5367e-07, "a fraction string": "1/1048576"}),
 
-    wrong("test_quiz_q4", "believes linear layers cannot be backpropagated (b)", q4="b"),
-    wrong("test_quiz_q4", "speed (c)", q4="c"),
-    right("test_quiz_q4", "upper case", q4="A"),
+    *quiz("q4", wrong={"believes linear layers cannot be backpropagated (b)": "b", "speed (c)": "c"}, right={"upper case": "A"}),
 ]

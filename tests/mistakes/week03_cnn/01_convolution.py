@@ -8,7 +8,7 @@ from mistakes import right, wrong
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import correlate2d
 
-from dlcourse.cnn.conv import _avg_pool2d, _conv2d_naive, _max_pool2d
+from dlcourse.cnn import reference as ref
 
 
 # ------------------------------------------------------------------------------- match_filter
@@ -300,7 +300,7 @@ CASES = [
     wrong("test_conv2d", "bias added C times", conv2d=_vec_kw(bias_times_c=True)),
     wrong("test_conv2d", "stride ignored (every window kept)", conv2d=_vec_kw(no_stride=True)),
     wrong("test_conv2d", "kernel rows and columns swapped in the einsum", conv2d=_vec_kw(swap_uv=True)),
-    wrong("test_conv2d", "the naive loops (too slow)", conv2d=_conv2d_naive),
+    wrong("test_conv2d", "the naive loops (too slow)", conv2d=ref.conv2d_naive),
     right("test_conv2d", "im2col + matrix product", conv2d=_conv_im2col),
     right("test_conv2d", "loop over the kernel offsets only", conv2d=_conv_offsets),
     right("test_conv2d", "tensordot over the windows", conv2d=_conv_tensordot),
@@ -309,6 +309,6 @@ CASES = [
     wrong("test_pooling", "avg divides by k*k in ceil mode", avg_pool2d=_avg(divide_k2=True)),
     wrong("test_pooling", "pooled across channels", max_pool2d=_max(across_channels=True), avg_pool2d=_avg(across_channels=True)),
     wrong("test_pooling", "ceil mode pads with zeros before the max", max_pool2d=_max(zero_fill=True)),
-    right("test_pooling", "sliding windows with -inf padding (course reference)", max_pool2d=_max_pool2d, avg_pool2d=_avg_pool2d),
+    right("test_pooling", "sliding windows with -inf padding (course reference)", max_pool2d=ref.max_pool2d, avg_pool2d=ref.avg_pool2d),
     right("test_pooling", "torch.nn.functional", max_pool2d=_max_torch, avg_pool2d=_avg_torch),
 ]

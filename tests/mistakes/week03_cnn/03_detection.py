@@ -1,7 +1,7 @@
 """Typical wrong (and alternative right) answers for week03_cnn/03_detection.ipynb."""
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import quiz, right, variants, wrong
 
 
 # ------------------------------------------------------------------------------------------- iou
@@ -22,26 +22,10 @@ def _iou_generic(a, b, *, plus_one=0.0, clip=True, denom="union"):
     return float(inter / (area_a + area_b - inter))
 
 
-def _iou_plus_one(a, b):
-    return _iou_generic(a, b, plus_one=1.0)
-
-
-def _iou_no_clip(a, b):
-    return _iou_generic(a, b, clip=False)
-
-
 def _iou_clip_product(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     inter = max(0.0, (min(a[2], b[2]) - max(a[0], b[0])) * (min(a[3], b[3]) - max(a[1], b[1])))
     return float(inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter))
-
-
-def _iou_sum_of_areas(a, b):
-    return _iou_generic(a, b, denom="sum")
-
-
-def _iou_over_area_a(a, b):
-    return _iou_generic(a, b, denom="a")
 
 
 def _iou_numpy(a, b):
@@ -85,34 +69,6 @@ def _nms_generic(boxes, scores, score_threshold=0.6, iou_threshold=0.5, *, score
             keep.append(i)
         seen.append(i)
     return sorted(keep) if sort_result else keep
-
-
-def _nms_no_score_filter(boxes, scores, score_threshold=0.6, iou_threshold=0.5):
-    return _nms_generic(boxes, scores, score_threshold, iou_threshold, score_filter="none")
-
-
-def _nms_keeps_equal_score(boxes, scores, score_threshold=0.6, iou_threshold=0.5):
-    return _nms_generic(boxes, scores, score_threshold, iou_threshold, score_filter=">=")
-
-
-def _nms_strict_iou(boxes, scores, score_threshold=0.6, iou_threshold=0.5):
-    return _nms_generic(boxes, scores, score_threshold, iou_threshold, suppress=">")
-
-
-def _nms_ascending(boxes, scores, score_threshold=0.6, iou_threshold=0.5):
-    return _nms_generic(boxes, scores, score_threshold, iou_threshold, order="asc")
-
-
-def _nms_against_all(boxes, scores, score_threshold=0.6, iou_threshold=0.5):
-    return _nms_generic(boxes, scores, score_threshold, iou_threshold, against="all")
-
-
-def _nms_reversed_ties(boxes, scores, score_threshold=0.6, iou_threshold=0.5):
-    return _nms_generic(boxes, scores, score_threshold, iou_threshold, ties="reversed")
-
-
-def _nms_index_order(boxes, scores, score_threshold=0.6, iou_threshold=0.5):
-    return _nms_generic(boxes, scores, score_threshold, iou_threshold, sort_result=True)
 
 
 def _nms_hardcoded_thresholds(boxes, scores, score_threshold=0.6, iou_threshold=0.5):
@@ -173,26 +129,6 @@ def _encode_generic(boxes, labels, S, n_classes, image_size, *, swap=False, xy="
     return t
 
 
-def _encode_swapped(boxes, labels, S, n_classes, image_size):
-    return _encode_generic(boxes, labels, S, n_classes, image_size, swap=True)
-
-
-def _encode_image_xy(boxes, labels, S, n_classes, image_size):
-    return _encode_generic(boxes, labels, S, n_classes, image_size, xy="image")
-
-
-def _encode_image_wh(boxes, labels, S, n_classes, image_size):
-    return _encode_generic(boxes, labels, S, n_classes, image_size, wh="image")
-
-
-def _encode_corner_centre(boxes, labels, S, n_classes, image_size):
-    return _encode_generic(boxes, labels, S, n_classes, image_size, centre="corner")
-
-
-def _encode_last_wins(boxes, labels, S, n_classes, image_size):
-    return _encode_generic(boxes, labels, S, n_classes, image_size, last_wins=True)
-
-
 def _encode_round_cell(boxes, labels, S, n_classes, image_size):
     """The cell from round() instead of floor()."""
     boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
@@ -248,34 +184,6 @@ def _decode_generic(grid, conf_threshold=0.5, image_size=1.0, *, swap=False, off
         scores.append(s)
         labels.append(int(np.argmax(probs)))
     return np.array(boxes, dtype=float).reshape(-1, 4), np.array(scores, dtype=float), np.array(labels, dtype=int)
-
-
-def _decode_swapped(grid, conf_threshold=0.5, image_size=1.0):
-    return _decode_generic(grid, conf_threshold, image_size, swap=True)
-
-
-def _decode_no_offset(grid, conf_threshold=0.5, image_size=1.0):
-    return _decode_generic(grid, conf_threshold, image_size, offset=False)
-
-
-def _decode_image_wh(grid, conf_threshold=0.5, image_size=1.0):
-    return _decode_generic(grid, conf_threshold, image_size, wh="image")
-
-
-def _decode_objectness_only(grid, conf_threshold=0.5, image_size=1.0):
-    return _decode_generic(grid, conf_threshold, image_size, score="objectness")
-
-
-def _decode_not_strict(grid, conf_threshold=0.5, image_size=1.0):
-    return _decode_generic(grid, conf_threshold, image_size, strict=False)
-
-
-def _decode_column_major(grid, conf_threshold=0.5, image_size=1.0):
-    return _decode_generic(grid, conf_threshold, image_size, order="col")
-
-
-def _decode_centre_format(grid, conf_threshold=0.5, image_size=1.0):
-    return _decode_generic(grid, conf_threshold, image_size, corners=False)
 
 
 def _decode_vectorised(grid, conf_threshold=0.5, image_size=1.0):
@@ -342,37 +250,47 @@ _Q1 = {"from above": "a", "far away": "b", "curled up": "c", "behind a sofa": "d
        "on a striped rug": "f", "Sphynx and Persian": "g"}
 
 CASES = [
-    wrong("test_iou", "inclusive '+1' pixel convention", iou=_iou_plus_one),
-    wrong("test_iou", "negative overlap not clipped", iou=_iou_no_clip),
+    *variants("test_iou", "iou", _iou_generic, wrong={
+        "inclusive '+1' pixel convention": dict(plus_one=1.0),
+        "negative overlap not clipped": dict(clip=False),
+    }),
     wrong("test_iou", "clip applied to the product only", iou=_iou_clip_product),
-    wrong("test_iou", "divided by the sum of the areas", iou=_iou_sum_of_areas),
-    wrong("test_iou", "divided by the area of box_a", iou=_iou_over_area_a),
+    *variants("test_iou", "iou", _iou_generic, wrong={
+        "divided by the sum of the areas": dict(denom='sum'),
+        "divided by the area of box_a": dict(denom='a'),
+    }),
     right("test_iou", "NumPy corner arithmetic", iou=_iou_numpy),
     right("test_iou", "early return for disjoint boxes", iou=_iou_explicit),
-    wrong("test_nms", "no score filter", nms=_nms_no_score_filter),
-    wrong("test_nms", "keeps score == threshold", nms=_nms_keeps_equal_score),
-    wrong("test_nms", "suppresses only IoU > threshold (torchvision)", nms=_nms_strict_iou),
-    wrong("test_nms", "ascending order of score", nms=_nms_ascending),
-    wrong("test_nms", "suppressed against every higher box, not only kept ones", nms=_nms_against_all),
-    wrong("test_nms", "argsort(scores)[::-1] reverses ties", nms=_nms_reversed_ties),
-    wrong("test_nms", "indices returned in index order", nms=_nms_index_order),
+    *variants("test_nms", "nms", _nms_generic, wrong={
+        "no score filter": dict(score_filter='none'),
+        "keeps score == threshold": dict(score_filter='>='),
+        "suppresses only IoU > threshold (torchvision)": dict(suppress='>'),
+        "ascending order of score": dict(order='asc'),
+        "suppressed against every higher box, not only kept ones": dict(against='all'),
+        "argsort(scores)[::-1] reverses ties": dict(ties='reversed'),
+        "indices returned in index order": dict(sort_result=True),
+    }),
     wrong("test_nms", "thresholds hard-coded", nms=_nms_hardcoded_thresholds),
     right("test_nms", "IoU matrix and alive mask, returns an array", nms=_nms_matrix),
     right("test_nms", "sorted() with a key, own IoU", nms=_nms_sorted_key),
-    wrong("test_yolo_encode", "row and column swapped", yolo_encode=_encode_swapped),
-    wrong("test_yolo_encode", "x, y relative to the image", yolo_encode=_encode_image_xy),
-    wrong("test_yolo_encode", "w, h in image units", yolo_encode=_encode_image_wh),
-    wrong("test_yolo_encode", "centre from the top-left corner", yolo_encode=_encode_corner_centre),
-    wrong("test_yolo_encode", "the last object of a cell wins", yolo_encode=_encode_last_wins),
+    *variants("test_yolo_encode", "yolo_encode", _encode_generic, wrong={
+        "row and column swapped": dict(swap=True),
+        "x, y relative to the image": dict(xy='image'),
+        "w, h in image units": dict(wh='image'),
+        "centre from the top-left corner": dict(centre='corner'),
+        "the last object of a cell wins": dict(last_wins=True),
+    }),
     wrong("test_yolo_encode", "cell from round() instead of floor()", yolo_encode=_encode_round_cell),
     right("test_yolo_encode", "vectorised, written in reverse order", yolo_encode=_encode_vectorised),
-    wrong("test_yolo_decode", "row and column swapped", yolo_decode=_decode_swapped),
-    wrong("test_yolo_decode", "cell offset missing", yolo_decode=_decode_no_offset),
-    wrong("test_yolo_decode", "w, h as fractions of the image", yolo_decode=_decode_image_wh),
-    wrong("test_yolo_decode", "threshold on the objectness only", yolo_decode=_decode_objectness_only),
-    wrong("test_yolo_decode", "keeps score == threshold", yolo_decode=_decode_not_strict),
-    wrong("test_yolo_decode", "column-major order", yolo_decode=_decode_column_major),
-    wrong("test_yolo_decode", "returns [cx, cy, w, h]", yolo_decode=_decode_centre_format),
+    *variants("test_yolo_decode", "yolo_decode", _decode_generic, wrong={
+        "row and column swapped": dict(swap=True),
+        "cell offset missing": dict(offset=False),
+        "w, h as fractions of the image": dict(wh='image'),
+        "threshold on the objectness only": dict(score='objectness'),
+        "keeps score == threshold": dict(strict=False),
+        "column-major order": dict(order='col'),
+        "returns [cx, cy, w, h]": dict(corners=False),
+    }),
     right("test_yolo_decode", "np.nonzero and broadcasting", yolo_decode=_decode_vectorised),
     wrong("test_best_anchor", "Euclidean distance of (w, h)", best_anchor=_anchor_euclidean),
     wrong("test_best_anchor", "closest area", best_anchor=_anchor_area),
@@ -381,18 +299,14 @@ CASES = [
     wrong("test_best_anchor", "returns the IoU instead of the index", best_anchor=_anchor_returns_iou),
     right("test_best_anchor", "boxes anchored at a common corner", best_anchor=_anchor_corner_boxes),
 
-    wrong("test_quiz_q1", "clutter and occlusion swapped", q1=dict(_Q1, **{"behind a sofa": "f", "on a striped rug": "d"})),
-    wrong("test_quiz_q1", "a photo missing", q1={k: v for k, v in _Q1.items() if k != "at dusk"}),
-    right("test_quiz_q1", "upper-case letters", q1={k: v.upper() for k, v in _Q1.items()}),
-    wrong("test_quiz_q2", "a fraction instead of percent", q2=0.258),
-    wrong("test_quiz_q2", "AlexNet's 2012 error instead", q2=15.3),
-    right("test_quiz_q2", "a string", q2="25.8"),
-    right("test_quiz_q2", "a fraction string", q2="129/5"),
-    wrong("test_quiz_q3", "B forgotten: 5 + C per cell", q3=13 * 13 * 85),
-    wrong("test_quiz_q3", "class probabilities per box", q3=13 * 13 * 5 * 85),
-    right("test_quiz_q3", "a NumPy integer", q3=np.int64(17745)),
-    right("test_quiz_q3", "a float", q3=17745.0),
-    wrong("test_quiz_q4", "two-stage", q4="b"),
-    wrong("test_quiz_q4", "not a letter", q4=3),
-    right("test_quiz_q4", "upper case", q4="C"),
+    *quiz("q1", wrong={
+        "clutter and occlusion swapped": dict(_Q1, **{"behind a sofa": "f", "on a striped rug": "d"}),
+        "a photo missing": {k: v for k, v in _Q1.items() if k != "at dusk"},
+    }, right={"upper-case letters": {k: v.upper() for k, v in _Q1.items()}}),
+    *quiz("q2", wrong={"a fraction instead of percent": 0.258, "AlexNet's 2012 error instead": 15.3}, right={"a string": "25.8", "a fraction string": "129/5"}),
+    *quiz("q3", wrong={
+        "B forgotten: 5 + C per cell": 13 * 13 * 85,
+        "class probabilities per box": 13 * 13 * 5 * 85,
+    }, right={"a NumPy integer": np.int64(17745), "a float": 17745.0}),
+    *quiz("q4", wrong={"two-stage": "b", "not a letter": 3}, right={"upper case": "C"}),
 ]

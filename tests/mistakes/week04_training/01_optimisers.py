@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import torch
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ mini-batches
@@ -146,26 +146,6 @@ def _mom(w, g, state, lr, beta=0.9, *, damp=True, raw_first=False, stale=False, 
     return w - lr * step
 
 
-def _mom_no_damp(w, g, state, lr, beta=0.9):
-    return _mom(w, g, state, lr, beta, damp=False)
-
-
-def _mom_raw_first(w, g, state, lr, beta=0.9):
-    return _mom(w, g, state, lr, beta, raw_first=True)
-
-
-def _mom_stale(w, g, state, lr, beta=0.9):
-    return _mom(w, g, state, lr, beta, stale=True)
-
-
-def _mom_forget(w, g, state, lr, beta=0.9):
-    return _mom(w, g, state, lr, beta, forget=True)
-
-
-def _mom_swap(w, g, state, lr, beta=0.9):
-    return _mom(w, g, state, lr, beta, swap=True)
-
-
 def _mom_in_place(w, g, state, lr, beta=0.9):
     state["v"] = beta * state.get("v", 0.0) + (1 - beta) * g
     w -= lr * state["v"]                                     # modifies the caller's array
@@ -207,31 +187,6 @@ def _rms(w, g, state, lr=1e-3, rho=0.9, eps=1e-8, *, inside=False, no_sqrt=False
     return w - lr * g / (np.sqrt(use + eps) if inside else np.sqrt(use) + eps)
 
 
-def _rms_inside(w, g, state, lr=1e-3, rho=0.9, eps=1e-8):
-    return _rms(w, g, state, lr, rho, eps, inside=True)
-
-
-def _rms_no_sqrt(w, g, state, lr=1e-3, rho=0.9, eps=1e-8):
-    return _rms(w, g, state, lr, rho, eps, no_sqrt=True)
-
-
-def _rms_no_1mr(w, g, state, lr=1e-3, rho=0.9, eps=1e-8):
-    return _rms(w, g, state, lr, rho, eps, no_1mr=True)
-
-
-def _rms_stale(w, g, state, lr=1e-3, rho=0.9, eps=1e-8):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _rms(w, g, state, lr, rho, eps, stale=True)
-
-
-def _rms_bias(w, g, state, lr=1e-3, rho=0.9, eps=1e-8):
-    return _rms(w, g, state, lr, rho, eps, bias=True)
-
-
-def _rms_swap(w, g, state, lr=1e-3, rho=0.9, eps=1e-8):
-    return _rms(w, g, state, lr, rho, eps, swap=True)
-
-
 def _rms_default_eps_ignored(w, g, state, lr=1e-3, rho=0.9, eps=1e-8):
     return _rms(w, g, state, lr, rho, 1e-8)                  # hard-coded eps
 
@@ -270,36 +225,6 @@ def _adam(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, *, correct=Tru
         b1, b2 = (beta2, beta1) if swap_betas else (beta1, beta2)
         vv, ss = vv / (1 - b1 ** tt), ss / (1 - b2 ** tt)
     return w - lr * vv / (np.sqrt(ss + eps) if inside else np.sqrt(ss) + eps)
-
-
-def _adam_no_bias(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    return _adam(w, g, state, lr, beta1, beta2, eps, correct=False)
-
-
-def _adam_inside(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    return _adam(w, g, state, lr, beta1, beta2, eps, inside=True)
-
-
-def _adam_t0(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _adam(w, g, state, lr, beta1, beta2, eps, t0=True)
-
-
-def _adam_t_fixed(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    return _adam(w, g, state, lr, beta1, beta2, eps, t_fixed=True)
-
-
-def _adam_no_1mb(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    return _adam(w, g, state, lr, beta1, beta2, eps, no_1mb=True)
-
-
-def _adam_stale(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _adam(w, g, state, lr, beta1, beta2, eps, stale=True)
-
-
-def _adam_swap_betas(w, g, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    return _adam(w, g, state, lr, beta1, beta2, eps, swap_betas=True)
 
 
 _ADAM_GLOBAL = {}
@@ -354,32 +279,38 @@ CASES = [
     right("test_schedules", "np.power, integer division, reciprocal, math.exp in the scheduler",
           exp_decay=_exp_power, step_decay=_step_int_div, time_decay=_time_reciprocal, slide_scheduler=_slide_math),
 
-    wrong("test_momentum_step", "no (1 - beta): torch's buffer", momentum_step=_mom_no_damp),
-    wrong("test_momentum_step", "first V is the raw gradient (torch dampening)", momentum_step=_mom_raw_first),
-    wrong("test_momentum_step", "steps with the old V", momentum_step=_mom_stale),
-    wrong("test_momentum_step", "V not kept between calls", momentum_step=_mom_forget),
-    wrong("test_momentum_step", "beta and 1 - beta swapped", momentum_step=_mom_swap),
+    *variants("test_momentum_step", "momentum_step", _mom, wrong={
+        "no (1 - beta): torch's buffer": dict(damp=False),
+        "first V is the raw gradient (torch dampening)": dict(raw_first=True),
+        "steps with the old V": dict(stale=True),
+        "V not kept between calls": dict(forget=True),
+        "beta and 1 - beta swapped": dict(swap=True),
+    }),
     wrong("test_momentum_step", "w modified in place", momentum_step=_mom_in_place),
     right("test_momentum_step", "V updated in place in the state, other key", momentum_step=_mom_inplace_state),
     right("test_momentum_step", "torch's buffer with lr (1 - beta)", momentum_step=_mom_torch_lr),
 
-    wrong("test_rmsprop_step", "eps inside the root", rmsprop_step=_rms_inside),
-    wrong("test_rmsprop_step", "no square root", rmsprop_step=_rms_no_sqrt),
-    wrong("test_rmsprop_step", "S without (1 - rho)", rmsprop_step=_rms_no_1mr),
-    wrong("test_rmsprop_step", "divides by the old S", rmsprop_step=_rms_stale),
-    wrong("test_rmsprop_step", "Adam's bias correction in RMSProp", rmsprop_step=_rms_bias),
-    wrong("test_rmsprop_step", "rho and 1 - rho swapped", rmsprop_step=_rms_swap),
+    *variants("test_rmsprop_step", "rmsprop_step", _rms, wrong={
+        "eps inside the root": dict(inside=True),
+        "no square root": dict(no_sqrt=True),
+        "S without (1 - rho)": dict(no_1mr=True),
+        "divides by the old S": dict(stale=True, quiet=True),
+        "Adam's bias correction in RMSProp": dict(bias=True),
+        "rho and 1 - rho swapped": dict(swap=True),
+    }),
     wrong("test_rmsprop_step", "eps argument ignored", rmsprop_step=_rms_default_eps_ignored),
     right("test_rmsprop_step", "torch.optim.RMSprop inside the step", rmsprop_step=_rms_via_torch),
     right("test_rmsprop_step", "np.square and reciprocal, other key", rmsprop_step=_rms_rsqrt),
 
-    wrong("test_adam_step", "no bias correction", adam_step=_adam_no_bias),
-    wrong("test_adam_step", "eps inside the root", adam_step=_adam_inside),
-    wrong("test_adam_step", "t starts at 0 in the correction", adam_step=_adam_t0),
-    wrong("test_adam_step", "t never incremented", adam_step=_adam_t_fixed),
-    wrong("test_adam_step", "momentum without (1 - beta1)", adam_step=_adam_no_1mb),
-    wrong("test_adam_step", "steps with the old V and S", adam_step=_adam_stale),
-    wrong("test_adam_step", "beta1 and beta2 swapped in the correction", adam_step=_adam_swap_betas),
+    *variants("test_adam_step", "adam_step", _adam, wrong={
+        "no bias correction": dict(correct=False),
+        "eps inside the root": dict(inside=True),
+        "t starts at 0 in the correction": dict(t0=True, quiet=True),
+        "t never incremented": dict(t_fixed=True),
+        "momentum without (1 - beta1)": dict(no_1mb=True),
+        "steps with the old V and S": dict(stale=True, quiet=True),
+        "beta1 and beta2 swapped in the correction": dict(swap_betas=True),
+    }),
     wrong("test_adam_step", "memory in a global dict, not in state", adam_step=_adam_global_state),
     right("test_adam_step", "bias correction folded into the step size", adam_step=_adam_folded),
     right("test_adam_step", "EWMA as v + (1 - beta)(g - v), tuple state", adam_step=_adam_lerp),

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ initialisers
@@ -209,22 +209,6 @@ def _bnf(x, gamma, beta, eps=1e-5, *, axis=0, ddof=0, eps_outside=False):
     return gamma * x_hat + beta, (x_hat, 1.0 / denom, np.asarray(gamma, dtype=float))
 
 
-def _bnf_unbiased(x, gamma, beta, eps=1e-5):
-    return _bnf(x, gamma, beta, eps, ddof=1)
-
-
-def _bnf_eps_outside(x, gamma, beta, eps=1e-5):
-    return _bnf(x, gamma, beta, eps, eps_outside=True)
-
-
-def _bnf_wrong_axis(x, gamma, beta, eps=1e-5):
-    return _bnf(x, gamma, beta, eps, axis=1)
-
-
-def _bnf_global_stats(x, gamma, beta, eps=1e-5):
-    return _bnf(x, gamma, beta, eps, axis=None)
-
-
 def _bnf_sums(x, gamma, beta, eps=1e-5):
     x = np.asarray(x, dtype=float)
     m = x.shape[0]
@@ -291,14 +275,6 @@ def _urs(running_mean, running_var, x, momentum=0.1, *, ddof=1, as_beta=False):
             (1 - w_new) * running_var + w_new * x.var(axis=0, ddof=ddof))
 
 
-def _urs_biased(running_mean, running_var, x, momentum=0.1):
-    return _urs(running_mean, running_var, x, momentum, ddof=0)
-
-
-def _urs_momentum_as_beta(running_mean, running_var, x, momentum=0.1):
-    return _urs(running_mean, running_var, x, momentum, as_beta=True)
-
-
 def _urs_in_place(running_mean, running_var, x, momentum=0.1):
     n = len(x)
     running_mean *= 1 - momentum
@@ -353,10 +329,12 @@ CASES = [
     right("test_ResidualBlock", "separate projection attributes, functional ReLU", ResidualBlock=_BlockFunctional),
     right("test_ResidualBlock", "empty nn.Sequential as identity", ResidualBlock=_BlockEmptySequential),
 
-    wrong("test_batchnorm_forward", "unbiased variance", batchnorm_forward=_bnf_unbiased),
-    wrong("test_batchnorm_forward", "eps outside the root", batchnorm_forward=_bnf_eps_outside),
-    wrong("test_batchnorm_forward", "normalised over the feature axis", batchnorm_forward=_bnf_wrong_axis),
-    wrong("test_batchnorm_forward", "one mean and variance for the whole array", batchnorm_forward=_bnf_global_stats),
+    *variants("test_batchnorm_forward", "batchnorm_forward", _bnf, wrong={
+        "unbiased variance": dict(ddof=1),
+        "eps outside the root": dict(eps_outside=True),
+        "normalised over the feature axis": dict(axis=1),
+        "one mean and variance for the whole array": dict(axis=None),
+    }),
     right("test_batchnorm_forward", "explicit sums", batchnorm_forward=_bnf_sums),
 
     wrong("test_batchnorm_backward", "mean and variance treated as constants", batchnorm_backward=_bnb_naive),
@@ -366,8 +344,10 @@ CASES = [
     right("test_batchnorm_backward", "node-by-node graph backprop with a dict cache",
           batchnorm_forward=_bnf_graph, batchnorm_backward=_bnb_graph),
 
-    wrong("test_running_stats", "biased variance in the running stats", update_running_stats=_urs_biased),
-    wrong("test_running_stats", "momentum used as the weight of the old value", update_running_stats=_urs_momentum_as_beta),
+    *variants("test_running_stats", "update_running_stats", _urs, wrong={
+        "biased variance in the running stats": dict(ddof=0),
+        "momentum used as the weight of the old value": dict(as_beta=True),
+    }),
     wrong("test_running_stats", "batch statistics at eval", batchnorm_eval=_bne_batch_stats),
     wrong("test_running_stats", "variance used as the standard deviation at eval", batchnorm_eval=_bne_var_as_std),
     right("test_running_stats", "in-place update, eval folded into one affine map",

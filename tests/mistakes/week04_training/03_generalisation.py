@@ -5,7 +5,7 @@ import pickle
 
 import numpy as np
 import torch
-from mistakes import right, wrong
+from mistakes import quiz, right, variants, wrong
 from scipy import ndimage
 from torch import nn
 
@@ -138,22 +138,6 @@ def _drop(x, keep_prob, training=True, rng=None, *, scale=True, keep_is_drop=Fal
     return (x * mask / keep_prob if (scale and not scale_eval) else x * mask), mask
 
 
-def _drop_no_rescale(x, keep_prob, training=True, rng=None):
-    return _drop(x, keep_prob, training, rng, scale=False)
-
-
-def _drop_with_prob_keep(x, keep_prob, training=True, rng=None):
-    return _drop(x, keep_prob, training, rng, keep_is_drop=True)
-
-
-def _drop_at_eval(x, keep_prob, training=True, rng=None):
-    return _drop(x, keep_prob, training, rng, at_eval=True)
-
-
-def _drop_scale_at_eval(x, keep_prob, training=True, rng=None):
-    return _drop(x, keep_prob, training, rng, scale_eval=True)
-
-
 def _drop_multiply(x, keep_prob, training=True, rng=None):
     out, mask = _drop(x, keep_prob, training, rng, scale=False)
     return (out * keep_prob if training else out), mask
@@ -198,30 +182,6 @@ def _augment_chain(img, rng, rotation=40, shift=0.2, zoom=0.2, hflip=True, fill=
     if flip:
         out = out[::-1] if vflip else out[:, ::-1]
     return out.astype(img.dtype)
-
-
-def _augment_zoom_changes_shape(img, rng, rotation=40, shift=0.2, zoom=0.2, hflip=True, fill="nearest"):
-    return _augment_chain(img, rng, rotation, shift, zoom, hflip, fill, zoom_shape=True)
-
-
-def _augment_vertical_flip(img, rng, rotation=40, shift=0.2, zoom=0.2, hflip=True, fill="nearest"):
-    return _augment_chain(img, rng, rotation, shift, zoom, hflip, fill, vflip=True)
-
-
-def _augment_ignores_fill(img, rng, rotation=40, shift=0.2, zoom=0.2, hflip=True, fill="nearest"):
-    return _augment_chain(img, rng, rotation, shift, zoom, hflip, fill, mode="nearest")
-
-
-def _augment_zoom_about_corner(img, rng, rotation=40, shift=0.2, zoom=0.2, hflip=True, fill="nearest"):
-    return _augment_chain(img, rng, rotation, shift, zoom, hflip, fill, corner=True)
-
-
-def _augment_cubic(img, rng, rotation=40, shift=0.2, zoom=0.2, hflip=True, fill="nearest"):
-    return _augment_chain(img, rng, rotation, shift, zoom, hflip, fill, order=3)
-
-
-def _augment_right_chain(img, rng, rotation=40, shift=0.2, zoom=0.2, hflip=True, fill="nearest"):
-    return _augment_chain(img, rng, rotation, shift, zoom, hflip, fill)
 
 
 # ------------------------------------------------------------------------------ transfer
@@ -304,19 +264,22 @@ CASES = [
     wrong("test_EarlyStopping", "compares with the previous epoch instead of the best", EarlyStopping=_ESPrevious),
     right("test_EarlyStopping", "countdown of remaining patience, pickle copy", EarlyStopping=_ESCountdown),
 
-    wrong("test_dropout_forward", "kept units not rescaled", dropout_forward=_drop_no_rescale),
-    wrong("test_dropout_forward", "drops with probability keep_prob", dropout_forward=_drop_with_prob_keep),
-    wrong("test_dropout_forward", "dropout also at test time", dropout_forward=_drop_at_eval),
-    wrong("test_dropout_forward", "non-inverted: scaling at test time", dropout_forward=_drop_scale_at_eval),
+    *variants("test_dropout_forward", "dropout_forward", _drop, wrong={
+        "kept units not rescaled": dict(scale=False),
+        "drops with probability keep_prob": dict(keep_is_drop=True),
+        "dropout also at test time": dict(at_eval=True),
+        "non-inverted: scaling at test time": dict(scale_eval=True),
+    }),
     wrong("test_dropout_forward", "multiplies by keep_prob instead of dividing", dropout_forward=_drop_multiply),
     right("test_dropout_forward", "binomial mask and np.where", dropout_forward=_drop_binomial),
 
-    wrong("test_augment", "ndimage.zoom changes the shape", augment=_augment_zoom_changes_shape),
-    wrong("test_augment", "flips vertically", augment=_augment_vertical_flip),
-    wrong("test_augment", "ignores the fill mode", augment=_augment_ignores_fill),
-    wrong("test_augment", "zooms about the top-left corner", augment=_augment_zoom_about_corner),
-    wrong("test_augment", "cubic interpolation overshoots the input range", augment=_augment_cubic),
-    right("test_augment", "rotate, centred zoom and shift as three ndimage calls", augment=_augment_right_chain),
+    *variants("test_augment", "augment", _augment_chain, wrong={
+        "ndimage.zoom changes the shape": dict(zoom_shape=True),
+        "flips vertically": dict(vflip=True),
+        "ignores the fill mode": dict(mode='nearest'),
+        "zooms about the top-left corner": dict(corner=True),
+        "cubic interpolation overshoots the input range": dict(order=3),
+    }, right={"rotate, centred zoom and shift as three ndimage calls": {}}),
 
     wrong("test_transfer", "only model.eval(), no requires_grad", feature_extractor_model=_fx_eval_only),
     wrong("test_transfer", "the new head is frozen too", feature_extractor_model=_fx_head_frozen_too),
@@ -327,18 +290,17 @@ CASES = [
     right("test_transfer", "fresh DigitsCNN loading the features; groups per block with generators",
           feature_extractor_model=_fx_rebuild, fine_tune_param_groups=_groups_per_block),
 
-    wrong("test_quiz_q1", "ResNet50 (0.749 is below 0.75)", q1="c"),
-    wrong("test_quiz_q1", "MobileNetV2 (smallest, but 0.713)", q1="a"),
-    right("test_quiz_q1", "upper case with brackets", q1="(B)"),
-    wrong("test_quiz_q2", "the inverse ratio", q2=3_538_984 / 138_357_544),
-    wrong("test_quiz_q2", "MB instead of parameters (528 / 14)", q2=528 / 14),
-    right("test_quiz_q2", "rounded to two digits", q2=39),
-    right("test_quiz_q2", "a fraction string", q2="138357544/3538984"),
-    wrong("test_quiz_q3", "early layers fine-tuned", q3={"b", "c", "d"}),
-    wrong("test_quiz_q3", "include_top forgotten", q3={"a", "b"}),
-    right("test_quiz_q3", "a list in upper case", q3=["A", "B", "D"]),
-    right("test_quiz_q3", "a string", q3="a b d"),
-    wrong("test_quiz_q4", "the whole network", q4="a"),
-    wrong("test_quiz_q4", "nothing trained", q4="d"),
-    right("test_quiz_q4", "upper case", q4="B"),
+    *quiz("q1", wrong={
+        "ResNet50 (0.749 is below 0.75)": "c",
+        "MobileNetV2 (smallest, but 0.713)": "a",
+    }, right={"upper case with brackets": "(B)"}),
+    *quiz("q2", wrong={
+        "the inverse ratio": 3_538_984 / 138_357_544,
+        "MB instead of parameters (528 / 14)": 528 / 14,
+    }, right={"rounded to two digits": 39, "a fraction string": "138357544/3538984"}),
+    *quiz("q3", wrong={
+        "early layers fine-tuned": {"b", "c", "d"},
+        "include_top forgotten": {"a", "b"},
+    }, right={"a list in upper case": ["A", "B", "D"], "a string": "a b d"}),
+    *quiz("q4", wrong={"the whole network": "a", "nothing trained": "d"}, right={"upper case": "B"}),
 ]

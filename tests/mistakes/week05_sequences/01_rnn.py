@@ -1,7 +1,7 @@
 """Typical wrong (and alternative right) answers for week05_sequences/01_rnn.ipynb."""
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ rnn_step
@@ -62,22 +62,6 @@ def _forward_generic(X, h0, params, *, reset=False, by=True, last_only=False, ig
     return (Hs[-1], logits[-1]) if last_only else (Hs, logits)
 
 
-def _forward_reset(X, h0, params):
-    return _forward_generic(X, h0, params, reset=True)
-
-
-def _forward_no_by(X, h0, params):
-    return _forward_generic(X, h0, params, by=False)
-
-
-def _forward_last_only(X, h0, params):
-    return _forward_generic(X, h0, params, last_only=True)
-
-
-def _forward_ignore_h0(X, h0, params):
-    return _forward_generic(X, h0, params, ignore_h0=True)
-
-
 def _forward_concat_list(X, h0, params):
     N, H = X.shape[1], params["W_hh"].shape[0]
     W = np.hstack([params["W_hh"], params["W_xh"]])
@@ -98,22 +82,6 @@ def _loss_generic(logits, targets, *, axis=-1, stable=True, time="sum", batch="m
     picked = -np.take_along_axis(logp, targets[..., None], axis=-1)[..., 0]
     per_t = picked.mean(axis=1) if batch == "mean" else picked.sum(axis=1)
     return float(per_t.sum() if time == "sum" else per_t.mean())
-
-
-def _loss_mean_time(logits, targets):
-    return _loss_generic(logits, targets, time="mean")
-
-
-def _loss_unstable(logits, targets):
-    return _loss_generic(logits, targets, stable=False)
-
-
-def _loss_wrong_axis(logits, targets):
-    return _loss_generic(logits, targets, axis=1)
-
-
-def _loss_sum_batch(logits, targets):
-    return _loss_generic(logits, targets, batch="sum")
 
 
 def _loss_logaddexp(logits, targets):
@@ -152,22 +120,6 @@ def _backward_generic(params, X, targets, h0=None, *, tanh_grad=True, carry=True
     if mean_T:
         grads = {k: g / T for k, g in grads.items()}
     return loss, grads, Hs[-1]
-
-
-def _backward_no_tanh_grad(params, X, targets, h0=None):
-    return _backward_generic(params, X, targets, h0, tanh_grad=False)
-
-
-def _backward_no_carry(params, X, targets, h0=None):
-    return _backward_generic(params, X, targets, h0, carry=False)
-
-
-def _backward_mean_T(params, X, targets, h0=None):
-    return _backward_generic(params, X, targets, h0, mean_T=True)
-
-
-def _backward_not_per_N(params, X, targets, h0=None):
-    return _backward_generic(params, X, targets, h0, per_N=False)
 
 
 def _backward_padded(params, X, targets, h0=None):
@@ -242,22 +194,28 @@ CASES = [
     wrong("test_rnn_step_concat", "first M columns used as W_xh", rnn_step_concat=_concat_wrong_split),
     right("test_rnn_step_concat", "W split into its two blocks", rnn_step_concat=_concat_split),
 
-    wrong("test_rnn_forward", "h0 reset at every step", rnn_forward=_forward_reset),
-    wrong("test_rnn_forward", "b_y forgotten", rnn_forward=_forward_no_by),
-    wrong("test_rnn_forward", "returns only the last h and logits", rnn_forward=_forward_last_only),
-    wrong("test_rnn_forward", "h0 ignored (always zeros)", rnn_forward=_forward_ignore_h0),
+    *variants("test_rnn_forward", "rnn_forward", _forward_generic, wrong={
+        "h0 reset at every step": dict(reset=True),
+        "b_y forgotten": dict(by=False),
+        "returns only the last h and logits": dict(last_only=True),
+        "h0 ignored (always zeros)": dict(ignore_h0=True),
+    }),
     right("test_rnn_forward", "concatenated W, list of states, einsum output", rnn_forward=_forward_concat_list),
 
-    wrong("test_sequence_loss", "mean over time", sequence_loss=_loss_mean_time),
-    wrong("test_sequence_loss", "no log-sum-exp stabilisation", sequence_loss=_loss_unstable),
-    wrong("test_sequence_loss", "softmax over the batch axis", sequence_loss=_loss_wrong_axis),
-    wrong("test_sequence_loss", "sum over the batch", sequence_loss=_loss_sum_batch),
+    *variants("test_sequence_loss", "sequence_loss", _loss_generic, wrong={
+        "mean over time": dict(time='mean'),
+        "no log-sum-exp stabilisation": dict(stable=False),
+        "softmax over the batch axis": dict(axis=1),
+        "sum over the batch": dict(batch='sum'),
+    }),
     right("test_sequence_loss", "np.logaddexp.reduce and a loop", sequence_loss=_loss_logaddexp),
 
-    wrong("test_rnn_backward", "missing the (1 - h^2) tanh derivative", rnn_backward=_backward_no_tanh_grad),
-    wrong("test_rnn_backward", "dh_next not carried from step t + 1", rnn_backward=_backward_no_carry),
-    wrong("test_rnn_backward", "gradients averaged over time", rnn_backward=_backward_mean_T),
-    wrong("test_rnn_backward", "not divided by N", rnn_backward=_backward_not_per_N),
+    *variants("test_rnn_backward", "rnn_backward", _backward_generic, wrong={
+        "missing the (1 - h^2) tanh derivative": dict(tanh_grad=False),
+        "dh_next not carried from step t + 1": dict(carry=False),
+        "gradients averaged over time": dict(mean_T=True),
+        "not divided by N": dict(per_N=False),
+    }),
     right("test_rnn_backward", "per-step loop with h0 stored in front of the states", rnn_backward=_backward_padded),
 
     wrong("test_clip_by_global_norm", "per-tensor clipping", clip_by_global_norm=_clip_per_tensor),

@@ -1,7 +1,7 @@
 """Typical wrong (and alternative right) answers for week05_sequences/02_lstm_gru.ipynb."""
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 
 def _sig(z):
@@ -35,19 +35,6 @@ def _lstm_sigmoid_cand(x_t, h_prev, c_prev, P):
 
 def _lstm_linear_cand(x_t, h_prev, c_prev, P):
     return _lstm_generic(x_t, h_prev, c_prev, P, cand=lambda z: z)
-
-
-def _lstm_xh(x_t, h_prev, c_prev, P):
-    return _lstm_generic(x_t, h_prev, c_prev, P, xh=True)
-
-
-def _lstm_torch_order(x_t, h_prev, c_prev, P):
-    # reads the matrices in torch's (i, f, g, o) order: W_i used as the forget gate and vice versa
-    return _lstm_generic(x_t, h_prev, c_prev, P, order="ifco")
-
-
-def _lstm_fi_swap(x_t, h_prev, c_prev, P):
-    return _lstm_generic(x_t, h_prev, c_prev, P, f_i_swap=True)
 
 
 def _lstm_stacked(x_t, h_prev, c_prev, P):
@@ -137,22 +124,6 @@ def _gru_generic(x_t, h_prev, P, *, reset_after=False, z_swap=False, no_reset=Fa
     return z * h_prev + (1 - z) * h_tilde if z_swap else (1 - z) * h_prev + z * h_tilde
 
 
-def _gru_reset_after(x_t, h_prev, P):
-    return _gru_generic(x_t, h_prev, P, reset_after=True)
-
-
-def _gru_z_swap(x_t, h_prev, P):
-    return _gru_generic(x_t, h_prev, P, z_swap=True)
-
-
-def _gru_no_reset(x_t, h_prev, P):
-    return _gru_generic(x_t, h_prev, P, no_reset=True)
-
-
-def _gru_xh(x_t, h_prev, P):
-    return _gru_generic(x_t, h_prev, P, xh=True)
-
-
 def _gru_split(x_t, h_prev, P):
     H = h_prev.shape[1]
 
@@ -200,9 +171,11 @@ CASES = [
     wrong("test_lstm_step", "o applied to c instead of tanh(c)", lstm_step=_lstm_o_times_c),
     wrong("test_lstm_step", "sigmoid on the candidate c_tilde", lstm_step=_lstm_sigmoid_cand),
     wrong("test_lstm_step", "no tanh on the candidate c_tilde", lstm_step=_lstm_linear_cand),
-    wrong("test_lstm_step", "concatenation [x, h] instead of [h, x]", lstm_step=_lstm_xh),
-    wrong("test_lstm_step", "gate matrices read in torch's order (W_i as forget gate)", lstm_step=_lstm_torch_order),
-    wrong("test_lstm_step", "f and i swapped in the cell update", lstm_step=_lstm_fi_swap),
+    *variants("test_lstm_step", "lstm_step", _lstm_generic, wrong={
+        "concatenation [x, h] instead of [h, x]": dict(xh=True),
+        "gate matrices read in torch's order (W_i as forget gate)": dict(order='ifco'),
+        "f and i swapped in the cell update": dict(f_i_swap=True),
+    }),
     right("test_lstm_step", "one stacked (4H, H+M) product, split columns, tanh-form sigmoid", lstm_step=_lstm_stacked),
 
     wrong("test_lstm_param_count", "one gate only (the vanilla RNN count)", lstm_param_count=_count_one_gate),
@@ -217,10 +190,12 @@ CASES = [
     wrong("test_lstm_forward", "returns the hidden states as cell states", lstm_forward=_make_forward("cs_is_hs")),
     right("test_lstm_forward", "preallocated arrays, stacked step", lstm_forward=_forward_preallocated),
 
-    wrong("test_gru_step", "torch's convention: reset applied after the matrix product", gru_step=_gru_reset_after),
-    wrong("test_gru_step", "roles of z and 1 - z swapped", gru_step=_gru_z_swap),
-    wrong("test_gru_step", "reset gate not used", gru_step=_gru_no_reset),
-    wrong("test_gru_step", "concatenation [x, h] instead of [h, x]", gru_step=_gru_xh),
+    *variants("test_gru_step", "gru_step", _gru_generic, wrong={
+        "torch's convention: reset applied after the matrix product": dict(reset_after=True),
+        "roles of z and 1 - z swapped": dict(z_swap=True),
+        "reset gate not used": dict(no_reset=True),
+        "concatenation [x, h] instead of [h, x]": dict(xh=True),
+    }),
     right("test_gru_step", "split columns, h_prev + z (h_tilde - h_prev)", gru_step=_gru_split),
 
     wrong("test_lstm_output_shapes", "output ignores the second direction", lstm_output_shapes=_shapes_no_bidir_output),

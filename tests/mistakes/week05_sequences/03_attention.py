@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import torch
 from torch import nn
-from mistakes import right, wrong
+from mistakes import quiz, right, wrong
 
 
 # ------------------------------------------------------------------------------ score functions
@@ -365,18 +365,23 @@ CASES = [
 
     wrong("test_beam_search", "ties broken in reverse (ascending sort, then reversed)", beam_search=_beam_ties_reversed),
 
-    wrong("test_quiz_q1", "left as None", q1=None),
-    wrong("test_quiz_q1", "whole-video classification taken as same-length many-to-many", q1=dict(_Q1, **{"video classification": "d"})),
-    wrong("test_quiz_q1", "captioning taken as many-to-one", q1=dict(_Q1, **{"image captioning": "c"})),
-    right("test_quiz_q1", "upper-case letters in brackets", q1={k: f"({v.upper()})" for k, v in _Q1.items()}),
-    wrong("test_quiz_q2", "Bahdanau and Luong swapped", q2={"Bahdanau": "b", "Luong": "a", "GNMT": "c"}),
-    wrong("test_quiz_q2", "a list instead of a dict", q2=["a", "b", "c"]),
-    right("test_quiz_q2", "upper case", q2={"Bahdanau": "A", "Luong": "B", "GNMT": "C"}),
-    wrong("test_quiz_q3", "concat forgotten", q3={"a", "b", "d"}),
-    wrong("test_quiz_q3", "the transformer's scaled dot added", q3={"a", "b", "c", "d", "e"}),
-    right("test_quiz_q3", "a comma-separated string", q3="a, b, c, d"),
-    right("test_quiz_q3", "a list in upper case", q3=["D", "C", "B", "A"]),
-    wrong("test_quiz_q4", "every encoder state", q4="a"),
-    wrong("test_quiz_q4", "the attention answer", q4="d"),
-    right("test_quiz_q4", "upper case with brackets", q4=" (B) "),
+    *quiz("q1", wrong={
+        "left as None": None,
+        "whole-video classification taken as same-length many-to-many": dict(_Q1, **{"video classification": "d"}),
+        "captioning taken as many-to-one": dict(_Q1, **{"image captioning": "c"}),
+    }, right={
+        "upper-case letters in brackets": {k: f"({v.upper()})" for k, v in _Q1.items()},
+    }),
+    *quiz("q2", wrong={
+        "Bahdanau and Luong swapped": {"Bahdanau": "b", "Luong": "a", "GNMT": "c"},
+        "a list instead of a dict": ["a", "b", "c"],
+    }, right={"upper case": {"Bahdanau": "A", "Luong": "B", "GNMT": "C"}}),
+    *quiz("q3", wrong={
+        "concat forgotten": {"a", "b", "d"},
+        "the transformer's scaled dot added": {"a", "b", "c", "d", "e"},
+    }, right={
+        "a comma-separated string": "a, b, c, d",
+        "a list in upper case": ["D", "C", "B", "A"],
+    }),
+    *quiz("q4", wrong={"every encoder state": "a", "the attention answer": "d"}, right={"upper case with brackets": " (B) "}),
 ]

@@ -298,9 +298,9 @@ def _make_train_g_first():
 def _with_defaults(fn):
     """Bind the notebook's reference steps as defaults, as the student's def line does."""
     def wrapper(G, D, opt_g, opt_d, sample_real, sample_z, steps, k_d=1, d_step=None, g_step=None):
-        from dlcourse.gans.training import _d_step, _g_step
-        return fn(G, D, opt_g, opt_d, sample_real, sample_z, steps, k_d, d_step=d_step or _d_step,
-                  g_step=g_step or _g_step)
+        from dlcourse.gans import reference as ref
+        return fn(G, D, opt_g, opt_d, sample_real, sample_z, steps, k_d, d_step=d_step or ref.d_step,
+                  g_step=g_step or ref.g_step)
     return wrapper
 
 

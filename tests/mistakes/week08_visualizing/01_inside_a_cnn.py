@@ -2,7 +2,7 @@
 
 import numpy as np
 import torch
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ get_activations
@@ -112,22 +112,6 @@ def _occ_generic(model, x, c, patch, stride, fill=0.0, *, off_by_one=False, drop
     return heat.T if transpose else heat
 
 
-def _occ_off_by_one(model, x, c, patch, stride, fill=0.0):
-    return _occ_generic(model, x, c, patch, stride, fill, off_by_one=True)
-
-
-def _occ_score_not_drop(model, x, c, patch, stride, fill=0.0):
-    return _occ_generic(model, x, c, patch, stride, fill, drop=False)
-
-
-def _occ_softmax(model, x, c, patch, stride, fill=0.0):
-    return _occ_generic(model, x, c, patch, stride, fill, softmax=True)
-
-
-def _occ_in_place(model, x, c, patch, stride, fill=0.0):
-    return _occ_generic(model, x, c, patch, stride, fill, in_place=True)
-
-
 def _occ_batched(model, x, c, patch, stride, fill=0.0):
     _, _, H, W = x.shape
     rows, cols = (H - patch) // stride + 1, (W - patch) // stride + 1
@@ -147,18 +131,6 @@ def _sal_generic(model, x, c, *, softmax=False, absolute=True, reduce="max"):
     (g,) = torch.autograd.grad(score, x)
     g = g[0].abs() if absolute else g[0]
     return (g.amax(dim=0) if reduce == "max" else g.sum(dim=0) if reduce == "sum" else g.mean(dim=0)).numpy()
-
-
-def _sal_softmax(model, x, c):
-    return _sal_generic(model, x, c, softmax=True)
-
-
-def _sal_no_abs(model, x, c):
-    return _sal_generic(model, x, c, absolute=False)
-
-
-def _sal_sum(model, x, c):
-    return _sal_generic(model, x, c, reduce="sum")
 
 
 def _sal_backward(model, x, c):
@@ -212,15 +184,19 @@ CASES = [
     wrong("test_normalize_filters", "a constant filter divides by zero", normalize_filters=_norm_nan),
     right("test_normalize_filters", "a loop over the filters", normalize_filters=_norm_loop),
 
-    wrong("test_occlusion_map", "one patch position too few per axis", occlusion_map=_occ_off_by_one),
-    wrong("test_occlusion_map", "the occluded score instead of the drop", occlusion_map=_occ_score_not_drop),
-    wrong("test_occlusion_map", "softmax probabilities instead of scores", occlusion_map=_occ_softmax),
-    wrong("test_occlusion_map", "occludes x in place", occlusion_map=_occ_in_place),
+    *variants("test_occlusion_map", "occlusion_map", _occ_generic, wrong={
+        "one patch position too few per axis": dict(off_by_one=True),
+        "the occluded score instead of the drop": dict(drop=False),
+        "softmax probabilities instead of scores": dict(softmax=True),
+        "occludes x in place": dict(in_place=True),
+    }),
     right("test_occlusion_map", "one batch of all occluded copies", occlusion_map=_occ_batched),
 
-    wrong("test_saliency_map", "gradient of the softmax probability", saliency_map=_sal_softmax),
-    wrong("test_saliency_map", "signed gradient (no absolute value)", saliency_map=_sal_no_abs),
-    wrong("test_saliency_map", "summed over the channels", saliency_map=_sal_sum),
+    *variants("test_saliency_map", "saliency_map", _sal_generic, wrong={
+        "gradient of the softmax probability": dict(softmax=True),
+        "signed gradient (no absolute value)": dict(absolute=False),
+        "summed over the channels": dict(reduce='sum'),
+    }),
     right("test_saliency_map", ".backward() and x.grad", saliency_map=_sal_backward),
 
     wrong("test_relu_backward", "deconvnet masks by the forward input", relu_backward=_relu_deconv_x_mask),

@@ -2,7 +2,7 @@
 
 import numpy as np
 import torch
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 from scipy.ndimage import gaussian_filter
 
 
@@ -195,26 +195,6 @@ def _gc_generic(model, x, target_layer, c, *, softmax=False, relu=True, axes=(1,
     return (torch.relu(m) if relu else m).detach()
 
 
-def _gc_softmax(model, x, target_layer, c):
-    return _gc_generic(model, x, target_layer, c, softmax=True)
-
-
-def _gc_no_relu(model, x, target_layer, c):
-    return _gc_generic(model, x, target_layer, c, relu=False)
-
-
-def _gc_wrong_axes(model, x, target_layer, c):
-    return _gc_generic(model, x, target_layer, c, axes=(0,))
-
-
-def _gc_sum(model, x, target_layer, c):
-    return _gc_generic(model, x, target_layer, c, reduce="sum")
-
-
-def _gc_loss(model, x, target_layer, c):
-    return _gc_generic(model, x, target_layer, c, loss=True)
-
-
 def _gc_hook_left(model, x, target_layer, c):
     store = {}
     target_layer.register_forward_hook(lambda m, i, o: store.__setitem__("A", o))
@@ -272,11 +252,13 @@ CASES = [
     wrong("test_cam", "column c of W_fc", cam=_cam_column),
     right("test_cam", "np.tensordot", cam=_cam_tensordot),
 
-    wrong("test_grad_cam", "softmax probability instead of the score", grad_cam=_gc_softmax),
-    wrong("test_grad_cam", "no ReLU", grad_cam=_gc_no_relu),
-    wrong("test_grad_cam", "gradients averaged over the maps, not the positions", grad_cam=_gc_wrong_axes),
-    wrong("test_grad_cam", "gradients summed over the positions (no 1/uv)", grad_cam=_gc_sum),
-    wrong("test_grad_cam", "gradient of the cross-entropy loss", grad_cam=_gc_loss),
+    *variants("test_grad_cam", "grad_cam", _gc_generic, wrong={
+        "softmax probability instead of the score": dict(softmax=True),
+        "no ReLU": dict(relu=False),
+        "gradients averaged over the maps, not the positions": dict(axes=(0,)),
+        "gradients summed over the positions (no 1/uv)": dict(reduce='sum'),
+        "gradient of the cross-entropy loss": dict(loss=True),
+    }),
     wrong("test_grad_cam", "the forward hook is never removed", grad_cam=_gc_hook_left),
     right("test_grad_cam", "retain_grad and backward, NumPy result", grad_cam=_gc_retain_grad),
 

@@ -3,7 +3,7 @@
 from collections import Counter
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ build_vocab / encode
@@ -160,14 +160,6 @@ def _learn_min(word_freqs, num_merges):
     return _learn(word_freqs, num_merges, pick=min)
 
 
-def _learn_alphabetical_ties(word_freqs, num_merges):
-    return _learn(word_freqs, num_merges, alphabetical=True)
-
-
-def _learn_unsorted_base(word_freqs, num_merges):
-    return _learn(word_freqs, num_merges, base_sorted=False)
-
-
 def _learn_most_common(word_freqs, num_merges):
     splits = {w: tuple(w) for w in word_freqs}
     vocab, merges = sorted(set("".join(word_freqs))), []
@@ -310,22 +302,6 @@ def _matrix_log10(docs, vocab):
     return _matrix(docs, vocab, log=np.log10)
 
 
-def _matrix_raw(docs, vocab):
-    return _matrix(docs, vocab, raw=True)
-
-
-def _matrix_no_N(docs, vocab):
-    return _matrix(docs, vocab, idf_form="no_N")
-
-
-def _matrix_smooth(docs, vocab):
-    return _matrix(docs, vocab, idf_form="smooth")
-
-
-def _matrix_vocab_length(docs, vocab):
-    return _matrix(docs, vocab, length="vocab")
-
-
 def _matrix_loops(docs, vocab):
     import math
     out = np.zeros((len(docs), len(vocab)))
@@ -385,8 +361,10 @@ CASES = [
 
     wrong("test_bpe_learn", "pair counts not recomputed after a merge", bpe_learn=_learn_no_recount),
     wrong("test_bpe_learn", "least frequent pair merged", bpe_learn=_learn_min),
-    wrong("test_bpe_learn", "ties broken alphabetically", bpe_learn=_learn_alphabetical_ties),
-    wrong("test_bpe_learn", "base characters in order of appearance", bpe_learn=_learn_unsorted_base),
+    *variants("test_bpe_learn", "bpe_learn", _learn, wrong={
+        "ties broken alphabetically": dict(alphabetical=True),
+        "base characters in order of appearance": dict(base_sorted=False),
+    }),
     right("test_bpe_learn", "Counter.most_common", bpe_learn=_learn_most_common),
 
     wrong("test_bpe_encode", "no <UNK> for unseen characters", bpe_encode=_encode_no_unk),
@@ -406,10 +384,12 @@ CASES = [
     right("test_tfidf_from_counts", "difference of math.log", tfidf_from_counts=_tfidf_math),
 
     wrong("test_tfidf_matrix", "log base 10", tfidf_matrix=_matrix_log10),
-    wrong("test_tfidf_matrix", "TF as raw counts", tfidf_matrix=_matrix_raw),
-    wrong("test_tfidf_matrix", "IDF without the document count N", tfidf_matrix=_matrix_no_N),
-    wrong("test_tfidf_matrix", "scikit-learn's smoothed IDF", tfidf_matrix=_matrix_smooth),
-    wrong("test_tfidf_matrix", "n_d counts only vocabulary tokens", tfidf_matrix=_matrix_vocab_length),
+    *variants("test_tfidf_matrix", "tfidf_matrix", _matrix, wrong={
+        "TF as raw counts": dict(raw=True),
+        "IDF without the document count N": dict(idf_form='no_N'),
+        "scikit-learn's smoothed IDF": dict(idf_form='smooth'),
+        "n_d counts only vocabulary tokens": dict(length='vocab'),
+    }),
     right("test_tfidf_matrix", "loops with list.count", tfidf_matrix=_matrix_loops),
 
     wrong("test_rank_documents", "dot product, not cosine", rank_documents=_rank_dot),

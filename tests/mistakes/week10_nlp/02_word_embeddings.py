@@ -4,7 +4,7 @@ Quiz items: wrong answers and equivalent forms of the right one ("B" for "b", "1
 """
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ embedding_lookup
@@ -41,18 +41,6 @@ def _cooc(sentences, vocab, window=1, weights=None, *, both=True, across=False, 
                     if both:
                         X[b, a] += w
     return X
-
-
-def _cooc_one_way(sentences, vocab, window=1, weights=None):
-    return _cooc(sentences, vocab, window, weights, both=False)
-
-
-def _cooc_across_sentences(sentences, vocab, window=1, weights=None):
-    return _cooc(sentences, vocab, window, weights, across=True)
-
-
-def _cooc_with_self(sentences, vocab, window=1, weights=None):
-    return _cooc(sentences, vocab, window, weights, with_self=True)
 
 
 def _cooc_ignores_weights(sentences, vocab, window=1, weights=None):
@@ -107,18 +95,6 @@ def _pairs(tokens, window, *, with_self=False, right_only=False, extra=0):
     return out
 
 
-def _pairs_with_centre(tokens, window):
-    return _pairs(tokens, window, with_self=True)
-
-
-def _pairs_right_only(tokens, window):
-    return _pairs(tokens, window, right_only=True)
-
-
-def _pairs_too_wide(tokens, window):
-    return _pairs(tokens, window, extra=1)
-
-
 def _pairs_offsets(tokens, window):
     out = []
     for i, c in enumerate(tokens):
@@ -169,22 +145,6 @@ def _sgns(v_c, u_o, U_neg, *, neg_sign=-1.0, dv_neg=True, mean=False, du_sign=1.
     return float(loss), dv, du, dU
 
 
-def _sgns_sign(v_c, u_o, U_neg):
-    return _sgns(v_c, u_o, U_neg, neg_sign=1.0)
-
-
-def _sgns_dv_missing_negatives(v_c, u_o, U_neg):
-    return _sgns(v_c, u_o, U_neg, dv_neg=False)
-
-
-def _sgns_du_sign(v_c, u_o, U_neg):
-    return _sgns(v_c, u_o, U_neg, du_sign=-1.0)
-
-
-def _sgns_mean(v_c, u_o, U_neg):
-    return _sgns(v_c, u_o, U_neg, mean=True)
-
-
 def _sgns_logaddexp(v_c, u_o, U_neg):
     pos = np.einsum("bn,bn->b", u_o, v_c)
     neg = np.einsum("bkn,bn->bk", U_neg, v_c)
@@ -204,18 +164,6 @@ def _analogy(E, vocab, a, b, c, *, exclude=True, cosine=True, order="b-a+c"):
     if exclude:
         sims[[ia, ib, ic]] = -np.inf
     return vocab[int(np.argmax(sims))]
-
-
-def _analogy_no_exclusion(E, vocab, a, b, c):
-    return _analogy(E, vocab, a, b, c, exclude=False)
-
-
-def _analogy_dot(E, vocab, a, b, c):
-    return _analogy(E, vocab, a, b, c, cosine=False)
-
-
-def _analogy_wrong_offset(E, vocab, a, b, c):
-    return _analogy(E, vocab, a, b, c, order="a-b+c")
 
 
 def _analogy_sklearn(E, vocab, a, b, c):
@@ -281,9 +229,11 @@ CASES = [
     right("test_embedding_lookup", "plain indexing W[ids]", embedding_lookup=_lookup_index),
     right("test_embedding_lookup", "the lecture's W^T x with one-hot columns", embedding_lookup=_lookup_transposed_product),
 
-    wrong("test_cooccurrence", "asymmetric: only the right neighbour counted", cooccurrence=_cooc_one_way),
-    wrong("test_cooccurrence", "pairs across sentence boundaries", cooccurrence=_cooc_across_sentences),
-    wrong("test_cooccurrence", "a word counted as its own context", cooccurrence=_cooc_with_self),
+    *variants("test_cooccurrence", "cooccurrence", _cooc, wrong={
+        "asymmetric: only the right neighbour counted": dict(both=False),
+        "pairs across sentence boundaries": dict(across=True),
+        "a word counted as its own context": dict(with_self=True),
+    }),
     wrong("test_cooccurrence", "weights ignored", cooccurrence=_cooc_ignores_weights),
     wrong("test_cooccurrence", "unknown tokens removed before counting", cooccurrence=_cooc_drops_unknown),
     right("test_cooccurrence", "both sides visited, one direction added", cooccurrence=_cooc_full_window),
@@ -293,9 +243,11 @@ CASES = [
     wrong("test_svd_embeddings", "first k rows of U", svd_embeddings=_svd_first_rows),
     right("test_svd_embeddings", "scipy.linalg.svd with flipped signs", svd_embeddings=_svd_scipy),
 
-    wrong("test_skipgram_pairs", "window includes the centre word", skipgram_pairs=_pairs_with_centre),
-    wrong("test_skipgram_pairs", "right-hand context only", skipgram_pairs=_pairs_right_only),
-    wrong("test_skipgram_pairs", "window one too wide", skipgram_pairs=_pairs_too_wide),
+    *variants("test_skipgram_pairs", "skipgram_pairs", _pairs, wrong={
+        "window includes the centre word": dict(with_self=True),
+        "right-hand context only": dict(right_only=True),
+        "window one too wide": dict(extra=1),
+    }),
     right("test_skipgram_pairs", "loop over offsets", skipgram_pairs=_pairs_offsets),
 
     wrong("test_noise_distribution", "no 3/4 power (unigram)", noise_distribution=_noise_no_power),
@@ -303,15 +255,19 @@ CASES = [
     wrong("test_noise_distribution", "f^3/4 over the sum of f", noise_distribution=_noise_wrong_denominator),
     right("test_noise_distribution", "exp of power * log, stabilised", noise_distribution=_noise_exp_log),
 
-    wrong("test_sgns_loss_and_grads", "sign in the negative-sample term", sgns_loss_and_grads=_sgns_sign),
-    wrong("test_sgns_loss_and_grads", "dv_c without the noise words", sgns_loss_and_grads=_sgns_dv_missing_negatives),
-    wrong("test_sgns_loss_and_grads", "du_o with the wrong sign", sgns_loss_and_grads=_sgns_du_sign),
-    wrong("test_sgns_loss_and_grads", "mean over the batch instead of sum", sgns_loss_and_grads=_sgns_mean),
+    *variants("test_sgns_loss_and_grads", "sgns_loss_and_grads", _sgns, wrong={
+        "sign in the negative-sample term": dict(neg_sign=1.0),
+        "dv_c without the noise words": dict(dv_neg=False),
+        "du_o with the wrong sign": dict(du_sign=-1.0),
+        "mean over the batch instead of sum": dict(mean=True),
+    }),
     right("test_sgns_loss_and_grads", "logaddexp form", sgns_loss_and_grads=_sgns_logaddexp),
 
-    wrong("test_analogy", "question words not excluded", analogy=_analogy_no_exclusion),
-    wrong("test_analogy", "dot product instead of cosine", analogy=_analogy_dot),
-    wrong("test_analogy", "offset a - b + c", analogy=_analogy_wrong_offset),
+    *variants("test_analogy", "analogy", _analogy, wrong={
+        "question words not excluded": dict(exclude=False),
+        "dot product instead of cosine": dict(cosine=False),
+        "offset a - b + c": dict(order='a-b+c'),
+    }),
     right("test_analogy", "sklearn cosine_similarity, first non-question word", analogy=_analogy_sklearn),
 
     wrong("test_glove", "f not capped at 1", glove_weight=_f_uncapped),

@@ -16,7 +16,7 @@ from ...widgetkit import Explorer, freeze_static, note
 from .. import plots
 from ..haar import HAAR_KINDS, haar_feature_matrix
 from ..staged import snap_haar_feature
-from ..stump import _fit_stump
+from .. import reference as ref
 
 __all__ = ["haar_explorer", "compute_haar_explorer", "render_haar_explorer", "HaarExplorerState"]
 
@@ -44,7 +44,7 @@ def compute_haar_explorer(images: np.ndarray, y: np.ndarray, responses: Callable
     if values.shape != y.shape:
         raise ValueError(f"feature responses must have shape {y.shape}, got {values.shape}")
     spread = values.max() > values.min()
-    stump = _fit_stump(values[:, None], 2 * y - 1, np.full(len(y), 1 / len(y))) if spread else None
+    stump = ref.fit_stump(values[:, None], 2 * y - 1, np.full(len(y), 1 / len(y))) if spread else None
     return HaarExplorerState(
         feature=feature, note=note, values=values, y=y, image=images[image],
         image_index=image, threshold=None if stump is None else stump.threshold,

@@ -14,7 +14,8 @@ from ...data import ml2_grades
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, key
 from .. import plots
-from ..gradient_boosting import _gb_fixed_partitions, _GradientBoostingRegressor
+from ..gradient_boosting import _GradientBoostingRegressor
+from .. import reference as ref
 from ..staged import FitCache, fit_gradient_boosting, sine_data
 from ._common import _stage_xlim, _sub
 
@@ -243,5 +244,5 @@ def ml2_grade_table(gb_fixed_partitions: Callable | None = None) -> Explorer:
         controls[f"y{i + 1}"] = ipw.FloatText(float(mark), description=f"ML2 #{i + 1}",
                                             layout=ipw.Layout(width="150px"),
                                             style={"description_width": "55px"})
-    compute = functools.partial(compute_ml2_grade_table, data, gb_fixed_partitions or _gb_fixed_partitions)
+    compute = functools.partial(compute_ml2_grade_table, data, gb_fixed_partitions or ref.gb_fixed_partitions)
     return Explorer(controls, compute, render_ml2_grade_table, layout=_layout_ml2_grade_table, figsize=(10, 4.2))

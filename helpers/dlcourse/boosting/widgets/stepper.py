@@ -17,7 +17,7 @@ from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, title
 from .. import plots
 from ..staged import precompute_adaboost, stump_geometry
-from ..stump import _fit_stump
+from .. import reference as ref
 from ._common import _sub
 
 __all__ = ["adaboost_stepper", "compute_adaboost_stepper", "render_adaboost_stepper", "SLIDE_ALPHA3",
@@ -130,7 +130,7 @@ def adaboost_stepper(X: np.ndarray | None = None, y: np.ndarray | None = None,
     y = np.where(np.asarray(y) > 0, 1, -1)                # {0, 1} labels work too
     grid, extent = plots.make_grid(X, n=80, pad=1.0)                           # (G, 2)
     # fitted on the first update, so a broken fit_stump is reported under the figure
-    run = functools.cache(lambda: precompute_adaboost(X, y, fit_stump or _fit_stump, n_rounds, grid))
+    run = functools.cache(lambda: precompute_adaboost(X, y, fit_stump or ref.fit_stump, n_rounds, grid))
     controls = {"t": ipw.IntSlider(1, min=1, max=n_rounds, description="round t"),
                 "use_typo": ipw.Checkbox(False, description="use the slide's α₃ = 0.74 typo")}
     step = lambda ex: setattr(ex.controls["t"], "value", min(ex.controls["t"].value + 1, n_rounds))

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, note
 from .. import plots
-from ..conv import _conv_output_size, _conv_param_count
+from .. import reference as ref
 from ._common import BAD, GOOD
 
 __all__ = ["conv_arithmetic", "compute_conv_arithmetic", "render_conv_arithmetic", "ConvArithmeticState"]
@@ -169,8 +169,8 @@ def conv_arithmetic(output_size: Callable | None = None, param_count: Callable |
     grey), where each window starts (dots), the selected window (slider "window"), input cells
     no window ever covers (red) and the output grid, as a flooring layer (torch) places them.
     """
-    output_size = output_size or _conv_output_size
-    param_count = param_count or _conv_param_count
+    output_size = output_size or ref.conv_output_size
+    param_count = param_count or ref.conv_param_count
     controls = {"W1": ipw.IntSlider(5, min=1, max=40, description="W1 (input)"),
                 "F": ipw.IntSlider(3, min=1, max=11, description="F (filter)"),
                 "S": ipw.IntSlider(2, min=1, max=5, description="S (stride)"),

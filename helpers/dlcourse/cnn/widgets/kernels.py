@@ -14,7 +14,7 @@ from ...data import PHOTOS, XO_FILTERS, photo
 from ...plotting import REGION_CMAP
 from ...widgetkit import Explorer, freeze_static
 from .. import plots
-from ..conv import _conv2d, _max_pool2d
+from .. import reference as ref
 
 __all__ = ["kernel_playground", "PLAYGROUND_SIZE", "compute_kernel_playground", "render_kernel_playground",
            "KERNEL_PRESETS", "KernelPlaygroundState"]
@@ -101,7 +101,7 @@ def kernel_playground(conv: Callable | None = None, pool: Callable | None = None
     Type any kernel into the 3x3 grid or pick a preset (picking fills the grid; editing a cell
     makes the preset "custom").
     """
-    conv, pool = conv or _conv2d, pool or _max_pool2d
+    conv, pool = conv or ref.conv2d, pool or ref.max_pool2d
     photos = {name: photo(name, PLAYGROUND_SIZE) for name in PHOTOS}
     presets = {**KERNEL_PRESETS, "custom": None}
     cells = {name: ipw.FloatText(float(KERNEL_PRESETS["Sobel x"].ravel()[k]), step=0.1, layout=ipw.Layout(width="72px"))

@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, TextLayer, freeze_static
 from .. import plots
-from ..architectures import (_format_layers, _layer_sizes, _parse_layers, _receptive_field, _receptive_region,
-                            _stack_params)
+from ..architectures import _format_layers, _layer_sizes, _parse_layers, _receptive_region, _stack_params
+from .. import reference as ref
 from ._common import BAD, GOOD
 
 __all__ = ["receptive_field_explorer", "compute_receptive_field", "render_receptive_field", "STACK_PRESETS",
@@ -62,7 +62,7 @@ def compute_receptive_field(receptive_field: Callable, stack: str, layers: str, 
         raise ValueError("the stack is empty: type layers such as 'conv3 pool2 conv3'")
     if len(parsed) > 10:
         raise ValueError(f"{len(parsed)} layers are too many to draw here (at most 10)")
-    r, regions_col, regions_row = _receptive_field(parsed), [], []
+    r, regions_col, regions_row = ref.receptive_field(parsed), [], []
     jump = _receptive_region(parsed, 1)[0]
     n = r + (_TOP - 1) * jump
     if n > _MAX_INPUT:
@@ -134,7 +134,7 @@ def receptive_field_explorer(receptive_field: Callable | None = None) -> Explore
     pixel depends on shaded; right: that region on the input, and VGG's argument in weights
     (two 3x3 convs see as far as one 5x5 with 18C² instead of 25C² weights).
     """
-    receptive_field = receptive_field or _receptive_field
+    receptive_field = receptive_field or ref.receptive_field
     controls = {"stack": ipw.Dropdown(options=[*STACK_PRESETS, "custom"], value="conv3-pool2-conv3",
                                     description="preset"),
                 "layers": ipw.Text(STACK_PRESETS["conv3-pool2-conv3"], description="layers", continuous_update=False,

@@ -14,7 +14,8 @@ from ...data import XO_FILTERS, xo_images
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, TextLayer, freeze_static, note, title
 from .. import plots
-from ..conv import _max_pool2d, _xo_filter_map
+from ..conv import _xo_filter_map
+from .. import reference as ref
 from ._common import BAD, _fig_rect
 
 __all__ = ["xo_matcher", "compute_xo_matcher", "render_xo_matcher", "XoMatcherState"]
@@ -58,7 +59,7 @@ def compute_xo_matcher(match: Callable, images: dict, image: str, filter: str, r
                          f"at {shape[0]}x{shape[1]} positions (valid, stride 1)")
     products = x[row:row + 3, col:col + 3] * f                                    # (3, 3)
     shown = np.maximum(fmap, 0.0) if relu else fmap
-    pooled = _max_pool2d(shown[None, None], 2, 2, ceil_mode=True)[0, 0] if pool else None   # (4, 4)
+    pooled = ref.max_pool2d(shown[None, None], 2, 2, ceil_mode=True)[0, 0] if pool else None   # (4, 4)
     return XoMatcherState(
         image_name=image, filter_name=filter, image=x, filter=f, row=row, col=col,
         products=products, sum=float(products.sum()), mean=float(products.mean()),

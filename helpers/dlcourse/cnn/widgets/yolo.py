@@ -15,7 +15,7 @@ from ...data import SHAPE_CLASSES, shapes_dataset
 from ...plotting import CLASS_COLORS, PALETTE
 from ...widgetkit import Explorer, TextLayer, freeze_static, key, note
 from .. import plots
-from ..detection import _iou, _nms, _yolo_decode, _yolo_encode
+from .. import reference as ref
 from ._common import BAD, GOOD
 
 __all__ = ["yolo_grid", "compute_yolo_grid", "render_yolo_grid", "YoloGridState"]
@@ -28,7 +28,7 @@ _CANDIDATES = 24         # candidate boxes per image (default mode)
 def _nms_scored(boxes: np.ndarray, scores: np.ndarray, score_threshold: float, iou_threshold: float) -> np.ndarray:
     """NMS with a score filter (Coursera DLS rule): drop scores <= score_threshold, then greedy NMS (IoU >= threshold suppressed)."""
     idx = np.flatnonzero(np.asarray(scores) > score_threshold)
-    return idx[_nms(np.asarray(boxes)[idx], np.asarray(scores)[idx], iou_threshold)]
+    return idx[ref.nms(np.asarray(boxes)[idx], np.asarray(scores)[idx], iou_threshold)]
 
 
 def _jittered_candidates(boxes: np.ndarray, labels: np.ndarray, size: int, rng: np.random.Generator,
@@ -43,7 +43,7 @@ def _jittered_candidates(boxes: np.ndarray, labels: np.ndarray, size: int, rng: 
             c = (box[:2] + box[2:]) / 2 + rng.normal(0, 0.1, 2) * (w, h)
             wh = np.array([w, h]) * np.exp(rng.normal(0, 0.12, 2))
             cand = np.clip(np.r_[c - wh / 2, c + wh / 2], 0, size)
-            fit = float(_iou(cand, box))
+            fit = float(ref.iou(cand, box))
             out_b.append(cand)
             out_s.append(float(np.clip(0.3 + 0.65 * fit + rng.normal(0, 0.06), 0.02, 0.99)))
             out_l.append(int(label))
@@ -74,7 +74,7 @@ def _scenes_predictions(predictions: tuple, n_candidates: int = _CANDIDATES) -> 
     size, S, C = images.shape[2], grids.shape[1], grids.shape[3] - 5
     cands, cell_scores = [], []
     for grid in grids:
-        b, s, lab = _yolo_decode(grid, conf_threshold=0.01, image_size=size)
+        b, s, lab = ref.yolo_decode(grid, conf_threshold=0.01, image_size=size)
         order = np.argsort(-s, kind="stable")[:n_candidates]
         cands.append((np.clip(b[order], 0, size), s[order], lab[order]))
         cell_scores.append(grid[..., 4] * grid[..., 5:].max(axis=-1))            # (S, S)
@@ -139,7 +139,7 @@ def compute_yolo_grid(iou: Callable, nms: Callable, scenes: dict, image: int, S:
         gt = {"boxes": gts, "labels": scenes["labels"][image], "best": int(np.argmax(ious)) if ious else None,
               "iou": max(ious) if ious else 0.0,
               "kept_iou": [max((float(iou(boxes[k].copy(), g.copy())) for g in gts), default=0.0) for k in kept],
-              "target": _yolo_encode(gts, scenes["labels"][image], S, len(scenes["class_names"]), size)}
+              "target": ref.yolo_encode(gts, scenes["labels"][image], S, len(scenes["class_names"]), size)}
     shown_S = scenes["fixed_S"] or S
     return YoloGridState(
         image=scenes["images"][image], size=size, S=shown_S, boxes=boxes, scores=scores,
@@ -245,7 +245,7 @@ def yolo_grid(iou: Callable | None = None, nms: Callable | None = None, predicti
     outputs, channels [x, y, w, h, objectness, class probs] - to see its boxes instead (decoded
     at a low threshold, the best 24 per image); S is then the detector's.
     """
-    iou = iou or _iou
+    iou = iou or ref.iou
     nms = nms or _nms_scored
     scenes = _scenes_default(n_images, size, seed) if predictions is None else _scenes_predictions(predictions)
     n = len(scenes["images"])

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..activations import (_leaky_relu, _leaky_relu_grad, _relu, _relu_grad, _sigmoid, _sigmoid_grad, _tanh,
-                          _tanh_grad)
+from ..activations import _leaky_relu, _leaky_relu_grad
+from .. import reference as ref
 
 ActivationPair = tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]
 REFERENCE_ACTIVATIONS: dict[str, ActivationPair] = {
-    "sigmoid": (_sigmoid, _sigmoid_grad), "tanh": (_tanh, _tanh_grad),
-    "relu": (_relu, _relu_grad), "leaky_relu": (_leaky_relu, _leaky_relu_grad)}
+    "sigmoid": (ref.sigmoid, ref.sigmoid_grad), "tanh": (ref.tanh, ref.tanh_grad),
+    "relu": (ref.relu, ref.relu_grad), "leaky_relu": (_leaky_relu, _leaky_relu_grad)}
 
 
 def _evaluate(fn: Callable, z: np.ndarray, what: str) -> np.ndarray:

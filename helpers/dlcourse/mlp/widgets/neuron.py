@@ -15,8 +15,7 @@ from ...data import toy_2d
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, TextLayer, freeze_static, title
 from .. import plots
-from ..activations import _sigmoid
-from ..losses import _bce
+from .. import reference as ref
 from ..network import accuracy
 from ..perceptron import _perceptron_epoch
 
@@ -58,11 +57,11 @@ def compute_perceptron_explorer(datasets: Mapping[str, tuple], grid: np.ndarray,
     """sigmoid(w·x + w0) on the grid, the line w·x + w0 = 0, BCE and accuracy on the data."""
     X, y = datasets[data]
     w = np.array([w1, w2])
-    p = _sigmoid(X @ w + w0)                                                     # (N,)
+    p = ref.sigmoid(X @ w + w0)                                                     # (N,)
     pred = (X @ w + w0 >= 0).astype(int)                                         # sign(0) = +1 -> class 1
     return PerceptronExplorerState(
         w=w, w0=w0, data=data, X=X, y=y, extent=extent,
-        grid_proba=_sigmoid(grid @ w + w0), bce=_bce(y, p), accuracy=float(np.mean(pred == y)),
+        grid_proba=ref.sigmoid(grid @ w + w0), bce=ref.bce(y, p), accuracy=float(np.mean(pred == y)),
         wrong=pred != y, history=list(session.history.get(data, [])))
 
 

@@ -14,7 +14,8 @@ from ...data import toy_2d
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, TextLayer, freeze_static, key, title
 from .. import plots
-from ..network import _init_mlp, _mlp_forward, _mlp_loss, _train_mlp, accuracy
+from ..network import _mlp_loss, _train_mlp, accuracy
+from .. import reference as ref
 
 __all__ = ["mlp_playground", "PLAYGROUND_DATASETS", "compute_mlp_playground", "render_mlp_playground",
            "MlpPlaygroundState"]
@@ -73,9 +74,9 @@ def compute_mlp_playground(session: _PlaygroundSession, dataset: str, hidden: in
         scheme = "he" if activation == "relu" else "xavier"
         session.rng = np.random.default_rng(session.seed)
         session.key, session.losses, session.train_seconds = key, [], 0.0
-        session.params = _init_mlp([2, *[hidden] * layers, 1], session.rng, scheme)
-    out, cache = _mlp_forward(session.params, d["X"], activation, "sigmoid")
-    grid_out, _ = _mlp_forward(session.params, d["grid"], activation, "sigmoid")
+        session.params = ref.init_mlp([2, *[hidden] * layers, 1], session.rng, scheme)
+    out, cache = ref.mlp_forward(session.params, d["X"], activation, "sigmoid")
+    grid_out, _ = ref.mlp_forward(session.params, d["grid"], activation, "sigmoid")
     return MlpPlaygroundState(
         dataset=dataset, hidden=hidden, layers=layers, activation=activation, lr=lr,
         X=d["X"], y=d["y"], extent=d["extent"], grid_proba=grid_out[:, 0],

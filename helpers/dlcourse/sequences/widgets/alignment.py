@@ -13,8 +13,8 @@ from matplotlib.transforms import ScaledTranslation
 
 from ...plotting import PALETTE, SEQUENTIAL
 from ...widgetkit import Explorer, TextLayer, title
-from ..attention import WORKED_EXAMPLE, _attention_weights, _context_vector, _score_additive, _score_dot, \
-    _score_general
+from ..attention import WORKED_EXAMPLE
+from .. import reference as ref
 
 __all__ = ["attention_calculator", "SCORE_CHOICES", "compute_attention_calculator", "render_attention_calculator",
            "attention_heatmap", "DEFAULT_DATE_EXAMPLES", "compute_attention_heatmap", "render_attention_heatmap",
@@ -92,7 +92,7 @@ def compute_attention_calculator(score_fns: Mapping[str, Callable], weights_fn: 
     alpha = np.asarray(weights_fn(scores / temperature), dtype=float)
     if alpha.shape != scores.shape:
         raise ValueError(f"the softmax returned shape {alpha.shape}; expected {scores.shape}")
-    context = _context_vector(alpha, Hs)
+    context = ref.context_vector(alpha, Hs)
     return AttentionCalculatorState(**given, scores=scores, weights=alpha, context=context,
                                     concat=np.concatenate([context, h]), weight_sum=float(alpha.sum()))
 
@@ -159,7 +159,7 @@ def attention_calculator(scores: Mapping[str, Callable] | Callable | None = None
     ``dec_h`` is typed as "10 5 10", ``enc_h`` as rows separated by ";". The random weights of
     the general and additive scores are fixed (seed 0) for each size.
     """
-    fns = {"dot": _score_dot, "general": _score_general, "additive": _score_additive}
+    fns = {"dot": ref.score_dot, "general": ref.score_general, "additive": ref.score_additive}
     if callable(scores):
         scores = {"dot": scores}
     fns.update(scores or {})
@@ -170,7 +170,7 @@ def attention_calculator(scores: Mapping[str, Callable] | Callable | None = None
                                 continuous_update=False),
                 "enc_h": ipw.Text("; ".join(" ".join(f"{v:g}" for v in row) for row in WORKED_EXAMPLE["enc_h"]),
                                 description="enc_h (rows; ...)", continuous_update=False)}
-    return Explorer(controls, functools.partial(compute_attention_calculator, fns, weights or _attention_weights),
+    return Explorer(controls, functools.partial(compute_attention_calculator, fns, weights or ref.attention_weights),
                     render_attention_calculator, layout=_layout_attention_calculator, figsize=(10, 5.2))
 
 

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, key, title
 from .. import plots
-from ..lstm import _lstm_forward, _lstm_step
+from .. import reference as ref
 from ._common import _check_shape
 
 __all__ = ["lstm_gate_lab", "GATE_FORCING", "compute_lstm_gate_lab", "render_lstm_gate_lab", "LstmGateLabState"]
@@ -74,7 +74,7 @@ def compute_lstm_gate_lab(lstm_step: Callable, forget_bias: float, input_bias: f
         return _check_shape("lstm_step's h", h, (2, 1)), _check_shape("lstm_step's c", c, (2, 1)), \
             {k: _check_shape(f"gate {k!r}", gates[k], (2, 1)) for k in ("f", "i", "c_tilde", "o")}
 
-    Hs, Cs, G = _lstm_forward(X, P, step=checked_step)                  # (T, 2, 1) each
+    Hs, Cs, G = ref.lstm_forward(X, P, step=checked_step)                  # (T, 2, 1) each
     recalled = np.sign(Hs[-1, :, 0])
     return LstmGateLabState(
         X=X, H=Hs[:, :, 0], C=Cs[:, :, 0], gates={k: v[:, 0, 0] for k, v in G.items()},
@@ -130,5 +130,5 @@ def lstm_gate_lab(lstm_step: Callable | None = None) -> Explorer:
                 "input_bias": ipw.FloatSlider(-5.0, min=-8, max=4, step=0.5, description="input bias b_i"),
                 "output_bias": ipw.FloatSlider(2.0, min=-4, max=6, step=0.5, description="output bias b_o"),
                 "force": ipw.Dropdown(options=list(GATE_FORCING), value="none (use the biases)", description="force")}
-    return Explorer(controls, functools.partial(compute_lstm_gate_lab, lstm_step or _lstm_step),
+    return Explorer(controls, functools.partial(compute_lstm_gate_lab, lstm_step or ref.lstm_step),
                     render_lstm_gate_lab, layout=_layout_lstm_gate_lab, figsize=(10, 6))

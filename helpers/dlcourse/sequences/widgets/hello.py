@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 from ...data.text import HELLO_VOCAB, hello_sequences
 from ...plotting import PALETTE, SEQUENTIAL
 from ...widgetkit import Explorer, TextLayer, title
-from ..rnn import _rnn_forward, _rnn_step, _softmax, _train_hello
+from ..rnn import _softmax, _train_hello
+from .. import reference as ref
 from ._common import _check_shape, _few_log_ticks
 
 __all__ = ["hello_stepper", "compute_hello_stepper", "render_hello_stepper", "HelloStepperState"]
@@ -52,7 +53,7 @@ def compute_hello_stepper(rnn_step: Callable, snapshots: Sequence, step: int) ->
     def checked_step(x_t, h_prev, W_xh, W_hh, b_h):
         return _check_shape("rnn_step", rnn_step(x_t, h_prev, W_xh, W_hh, b_h), (x_t.shape[0], H))
 
-    Hs, logits = _rnn_forward(X, None, params, step=checked_step)
+    Hs, logits = ref.rnn_forward(X, None, params, step=checked_step)
     probs = _softmax(logits[:, 0])                                      # (T, K)
     loss = float(-np.log(probs[np.arange(len(probs)), targets[:, 0]]).sum())
     pred = "".join(HELLO_VOCAB.itos[i] for i in probs.argmax(axis=1))
@@ -123,6 +124,6 @@ def hello_stepper(rnn_step: Callable | None = None) -> Explorer:
     def train(ex: Explorer) -> None:
         slider.value = min(slider.value + 50, _HELLO_STEPS)
 
-    return Explorer({"step": slider}, functools.partial(compute_hello_stepper, rnn_step or _rnn_step, snapshots),
+    return Explorer({"step": slider}, functools.partial(compute_hello_stepper, rnn_step or ref.rnn_step, snapshots),
                     render_hello_stepper, layout=_layout_hello_stepper, figsize=(10, 5.6),
                     buttons={"Train 50 steps": train, "Reset": lambda ex: setattr(slider, "value", 0)})

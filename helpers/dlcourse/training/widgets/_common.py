@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 
-from ..optimizers import _adam_step, _momentum_step, _rmsprop_step, _sgd_step
+from ..optimizers import _sgd_step
+from .. import reference as ref
 
-REFERENCE_STEPS: dict[str, Callable] = {"SGD": _sgd_step, "momentum": _momentum_step, "RMSProp": _rmsprop_step,
-                                        "Adam": _adam_step}
+REFERENCE_STEPS: dict[str, Callable] = {"SGD": _sgd_step, "momentum": ref.momentum_step, "RMSProp": ref.rmsprop_step,
+                                        "Adam": ref.adam_step}

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from ...widgetkit import Explorer, title
 from .. import plots
-from ..augment import _augment
+from .. import reference as ref
 
 __all__ = ["augmentation_previewer", "compute_augmentation_previewer", "render_augmentation_previewer",
            "AugmentationPreviewerState"]
@@ -100,7 +100,7 @@ def augmentation_previewer(augment: Callable | None = None) -> Explorer:
     ``augment(img, rng, rotation=, shift=, zoom=, hflip=)`` (yours; default the reference):
     img (H, W) in [0, 1], returns an image of the same shape.
     """
-    augment = augment or _augment
+    augment = augment or ref.augment
     session = _AugmentSession()
     names = list(_preview_images())
     controls = {"image": ipw.Dropdown(options=names, value=names[0], description="image"),

@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, title
-from ..optimizers import _iterate_minibatches, _sgd_step
+from ..optimizers import _sgd_step
+from .. import reference as ref
 
 __all__ = ["batch_size_explorer", "BATCH_SIZES", "compute_batch_size_explorer", "render_batch_size_explorer",
            "BatchSizeExplorerState"]
@@ -161,7 +162,7 @@ def batch_size_explorer(iterate_minibatches: Callable | None = None) -> Explorer
     yields one epoch of index arrays; it is checked to cover every index exactly once.
     All batch sizes are run when the widget is built and again when η is released.
     """
-    iterate = iterate_minibatches or _iterate_minibatches
+    iterate = iterate_minibatches or ref.iterate_minibatches
     runs_for = functools.lru_cache(maxsize=8)(lambda lr: _run_batch_sizes(iterate, lr))
     controls = {"batch_size": ipw.SelectionSlider(options=BATCH_SIZES, value=8, description="batch size B"),
                 "lr": ipw.FloatLogSlider(0.05, base=10, min=-3, max=-0.5, step=0.25, description="η",

@@ -30,11 +30,12 @@ def _grad_study(depth: int, activation: str, init: str, batchnorm: bool, residua
     import torch
 
     from ...data import two_moons
-    from ..deep import _layer_grad_norms, deep_mlp
+    from ..deep import deep_mlp
+    from .. import reference as ref
 
     X, y = two_moons(_VG_N, 0.2, rng=0)
     model = deep_mlp(depth, _VG_WIDTH, activation, init, batchnorm, residual, seed=0, dtype=torch.float64)
-    norms = _layer_grad_norms(model, X, y)
+    norms = ref.layer_grad_norms(model, X, y)
     hidden: list = []
     with torch.no_grad():
         model(torch.tensor(X), record=hidden)

@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from ...plotting import PALETTE, make_grid, plot_points, plot_probability_map
 from ...widgetkit import Explorer, freeze_static, title
 from .. import plots
-from ..regularization import _EarlyStopping
+from .. import reference as ref
 
 __all__ = ["overfitting_lab", "OF_WIDTHS", "OF_LAMBDAS", "OF_KEEP", "compute_overfitting_lab",
            "render_overfitting_lab", "OverfittingLabState"]
@@ -149,7 +149,7 @@ def overfitting_lab(early_stopping: type | None = None) -> Explorer:
     ``early_stopping`` : your class with ``__init__(patience, min_delta)``, ``.step(val_loss) ->
     bool`` (True = stop) and ``.best_epoch`` (0-based); default the reference.
     """
-    early_stopping = early_stopping or _EarlyStopping
+    early_stopping = early_stopping or ref.EarlyStopping
     on_release = {"continuous_update": False}
     controls = {"width": ipw.SelectionSlider(options=OF_WIDTHS, value=64, description="width", **on_release),
                 "depth": ipw.IntSlider(2, min=1, max=3, description="hidden layers", **on_release),

@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, title
 from .. import plots
-from ..schedules import _exp_decay, _slide_keras_scheduler, _step_decay, _time_decay, keras_lr_sequence
+from ..schedules import _slide_keras_scheduler, keras_lr_sequence
+from .. import reference as ref
 
 __all__ = ["schedule_plotter", "compute_schedule_plotter", "render_schedule_plotter", "REFERENCE_SCHEDULES",
            "SchedulePlotterState"]
@@ -23,9 +24,9 @@ __all__ = ["schedule_plotter", "compute_schedule_plotter", "render_schedule_plot
 # --------------------------------------------------------------------------- W4.3 schedules
 _SCHED_EPOCHS = 40
 REFERENCE_SCHEDULES: dict[str, Callable] = {
-    "time-based η₀/(1+kt)": _time_decay,
-    "step η₀·e^(−10k)^⌊t/10⌋": lambda eta0, k, t: _step_decay(eta0, np.exp(-10 * k), 10, t),
-    "exponential η₀e^(−kt)": _exp_decay,
+    "time-based η₀/(1+kt)": ref.time_decay,
+    "step η₀·e^(−10k)^⌊t/10⌋": lambda eta0, k, t: ref.step_decay(eta0, np.exp(-10 * k), 10, t),
+    "exponential η₀e^(−kt)": ref.exp_decay,
 }
 
 
