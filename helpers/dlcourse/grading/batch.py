@@ -234,11 +234,17 @@ def merge_gradebook(b: Batch) -> None:
 
 
 def write_feedback(b: Batch) -> None:
+    """Feedback pages; manual grades and comments entered in formgrader are shown with their answers."""
     course, week = b.opts.course, b.opts.week
+    manual = gradebook.manual_grades(course.gradebook_url, week, b.students)
     for student in b.students:
         result = b.results[student]
         if result.get("submitted", True):
-            _write_feedback_pages(result, course.autograded(student, week), course.feedback(student, week))
+            by_cell = manual.get(student, {})
+            shown = {**result, "grades": [{**g, "manual": by_cell[(g["notebook"], g["grade_id"])]}
+                                          if (g["notebook"], g["grade_id"]) in by_cell else g
+                                          for g in result["grades"]]}
+            _write_feedback_pages(shown, course.autograded(student, week), course.feedback(student, week))
 
 
 def grade_columns(b: Batch) -> list[tuple[str, str]]:

@@ -63,14 +63,20 @@ def render_output(out: dict) -> str:
 
 def render_test(grade: dict) -> str:
     score, max_score = grade["auto_score"], grade["max_score"]
+    manual = grade.get("manual") or {}                     # entered in formgrader (gradebook.manual_grades)
+    comment = (f'<p class="comment">grader\'s comment: {html.escape(manual["comment"])}</p>'
+               if manual.get("comment") else "")
+    if manual.get("score") is not None:
+        return (f'<div class="test"><b>{html.escape(grade["grade_id"])}</b> (graded by hand): '
+                f'{manual["score"]:g} / {max_score:g} points{comment}</div>')
     if grade["kind"] == "manual":
         shown = "graded by hand" if score is None else f"{score:g} / {max_score:g}"
         return (f'<div class="test"><b>{html.escape(grade["grade_id"])}</b> (answer, {max_score:g} points): '
-                f"{html.escape(shown)}</div>")
+                f"{html.escape(shown)}{comment}</div>")
     passed = score == max_score
     msg = f"<pre>{_text(grade['message'])}</pre>" if grade.get("message") and not passed else ""
     return (f'<div class="test {"pass" if passed else "fail"}"><b>{html.escape(grade["grade_id"])}</b>: '
-            f'{"passed" if passed else "failed"} - {score or 0:g} / {max_score:g} points{msg}</div>')
+            f'{"passed" if passed else "failed"} - {score or 0:g} / {max_score:g} points{msg}{comment}</div>')
 
 
 def render_notebook(name: str, nb: dict | None, grades: list[dict], info: dict) -> str:
@@ -111,13 +117,15 @@ def write_feedback(result: dict, autograded_dir: Path, out_dir: Path) -> list[Pa
         except (ValueError, RecursionError, UnicodeDecodeError):
             nb = None
         grades = [g for g in result["grades"] if g["notebook"] == name]
-        total = sum(g["auto_score"] or 0 for g in grades)
+        total = sum((g.get("manual") or {}).get("score") if (g.get("manual") or {}).get("score") is not None
+                    else g["auto_score"] or 0 for g in grades)
         body = render_notebook(name, nb, grades, info)
         page = (f'<!DOCTYPE html><html><head><meta charset="utf-8">'
                 f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
                 f"<title>{html.escape(result['week'])} - {html.escape(name)}</title><style>{STYLE}</style></head><body>"
                 f"<h1>Feedback: {html.escape(result['week'])}</h1><p>student: {html.escape(result['student'])}; "
-                f"autograded points in this notebook: {total:g} / {sum(g['max_score'] for g in grades):g}</p>"
+                f"points in this notebook: {total:g} / {sum(g['max_score'] for g in grades):g} (answers graded by hand "
+                f"count once their grade is entered)</p>"
                 f"{'' if result.get('sandbox', True) else NO_SANDBOX_NOTE}"
                 f"{body}</body></html>")
         target = out_dir / (Path(name).stem + ".html")
