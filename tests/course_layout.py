@@ -40,6 +40,18 @@ def is_setup_cell(cell) -> bool:
     return role(cell) == SETUP
 
 
+# An ungraded activity sheet (e.g. week 06's paper-reading sheet) has no grade cells, and its header
+# cell says so with this mark; the exercise rules of the hygiene tests do not apply to it. A notebook
+# without grade cells and without the mark is an error (an exercise forgot its test cell).
+UNGRADED_MARK = "Ungraded activity"
+
+
+def is_ungraded(nb) -> bool:
+    """No grade cells at all, and the header (first cell) carries ``UNGRADED_MARK``."""
+    no_grades = not any(nbgrader_md(c).get("grade") for c in nb.cells)
+    return no_grades and bool(nb.cells) and UNGRADED_MARK in nb.cells[0].source
+
+
 def read(path: Path):
     return nbformat.read(str(path), as_version=4)
 

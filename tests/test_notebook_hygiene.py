@@ -11,8 +11,8 @@ from collections import defaultdict
 
 import pytest
 
-from course_layout import (RELEASE_NOTEBOOKS, ROOT, SOLUTION_NOTEBOOKS, WEEKS, is_solution_cell, is_test_cell,
-                           nbgrader_md, read, rel)
+from course_layout import (RELEASE_NOTEBOOKS, ROOT, SOLUTION_NOTEBOOKS, UNGRADED_MARK, WEEKS, is_solution_cell,
+                           is_test_cell, is_ungraded, nbgrader_md, read, rel)
 
 ALL_NOTEBOOKS = SOLUTION_NOTEBOOKS + RELEASE_NOTEBOOKS
 
@@ -59,8 +59,13 @@ def test_nbgrader_metadata_is_valid(path):
 
 @pytest.mark.parametrize("path", SOLUTION_NOTEBOOKS, ids=rel)
 def test_each_exercise_is_followed_by_exactly_one_test_cell(path):
-    graded_code = [c for c in read(path).cells if is_solution_cell(c) or is_test_cell(c)]
-    assert graded_code, f"{rel(path)} has no exercises"
+    nb = read(path)
+    graded_code = [c for c in nb.cells if is_solution_cell(c) or is_test_cell(c)]
+    if is_ungraded(nb):
+        assert not graded_code, f"{rel(path)} is marked '{UNGRADED_MARK}' but has solution or test cells"
+        return
+    assert graded_code, (f"{rel(path)} has no exercises (an ungraded activity sheet says "
+                         f"'{UNGRADED_MARK}' in its header cell)")
     for cell, nxt in zip(graded_code, graded_code[1:] + [None]):
         if is_solution_cell(cell):
             assert nxt is not None and is_test_cell(nxt), f"{rel(path)}: exercise {cell.id} has no test cell after it"
@@ -201,6 +206,18 @@ def silent_failures(source: str) -> list[str]:
     return problems
 
 
+def test_ungraded_rule_needs_the_mark_and_no_grade_cells():
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    sheet = new_notebook(cells=[new_markdown_cell(f"# Sheet\n\n**Week 06 · {UNGRADED_MARK}**"), new_markdown_cell("text")])
+    assert is_ungraded(sheet)
+    sheet.cells[0].source = "# Sheet"
+    assert not is_ungraded(sheet), "without the mark, a notebook with no grade cells is not an activity sheet"
+    sheet.cells[0].source = f"# Sheet {UNGRADED_MARK}"
+    sheet.cells[1].metadata["nbgrader"] = {"grade": True, "grade_id": "x", "points": 1}
+    assert not is_ungraded(sheet), "a notebook with a grade cell is graded, whatever its header says"
+
+
 def test_silent_failures_finds_bare_asserts_and_empty_messages():
     cell = ("check_close(f(1), 2, 'f(1)')\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\nassert f(3) == 6, ''\n"
             "assert f(4) == 8, 'f(4) must be 8'\ncheck_that(f(5) == 10, 'f(5)', '')\nassert f(6) == 12, (6, f(6))\n"
@@ -225,7 +242,11 @@ def test_every_header_gives_run_time_and_study_time(week):
 @pytest.mark.parametrize("week", WEEKS)
 def test_every_exercise_heading_gives_points_and_minutes(week):
     for path in _week_notebooks(SOLUTION_NOTEBOOKS, week):
-        headings = [h for c in read(path).cells if c.cell_type == "markdown" for h in EXERCISE_HEADING.findall(c.source)]
+        nb = read(path)
+        headings = [h for c in nb.cells if c.cell_type == "markdown" for h in EXERCISE_HEADING.findall(c.source)]
+        if is_ungraded(nb):
+            assert not headings, f"{rel(path)} is ungraded: its headings must not promise points {headings}"
+            continue
         assert headings, f"{rel(path)} has no `### Exercise` heading"
         bad = [h for h in headings if not EXERCISE_POINTS_MINUTES.search(h)]
         assert not bad, f"{rel(path)}: exercise headings must end with `(N points, ~M min)`: {bad}"

@@ -131,7 +131,10 @@ def test_rerun_is_a_no_op_and_never_overwrites_manual_grades(batch, tmp_path):
 
     with Gradebook(f"sqlite:///{runtime / 'gradebook.db'}") as gb:     # the instructor grades an answer by hand
         gb.find_grade("explain", WEEK, WEEK, "ok").manual_score = 2.5
+        gb.find_comment("explain", WEEK, WEEK, "ok").manual_comment = "Good, but <name> the second reason."
         gb.db.commit()
     run_grader(batch["course"], runtime, None)                          # results merged into the gradebook again
     row = read_csv(runtime)["ok"]
     assert (row["tiny:explain"], row["score"]) == ("2.5", "9.5")
+    page = (runtime / "feedback" / "ok" / WEEK / "tiny.html").read_text()  # the student sees grade and comment
+    assert "2.5 / 3 points" in page and "Good, but &lt;name&gt; the second reason." in page

@@ -204,7 +204,7 @@ def test_feedback_folders_keep_what_nbgrader_release_feedback_needs(tmp_path, mo
             (folder / name).write_text(text)
     pages = []
     monkeypatch.setattr(batch, "_write_feedback_pages",
-                        lambda result, autograded, out: (out.mkdir(parents=True, exist_ok=True), pages.append(out)))
+                        lambda result, autograded, out, manual=None: (out.mkdir(parents=True, exist_ok=True), pages.append(out)))
     b = SimpleNamespace(opts=SimpleNamespace(course=course, week="tiny"), students=["hub_student", "lms_student"],
                         results={"hub_student": SimpleNamespace(submitted=True),
                                  "lms_student": SimpleNamespace(submitted=True)})

@@ -237,12 +237,14 @@ def merge_gradebook(b: Batch) -> None:
 
 
 def write_feedback(b: Batch) -> None:
+    """Feedback pages; manual grades and comments entered in formgrader are shown with their answers."""
     course, week = b.opts.course, b.opts.week
+    manual = gradebook.manual_grades(course.gradebook_url, week, b.students)
     for student in b.students:
         result = b.results[student]
         if result.submitted:
             out = course.feedback(student, week)
-            _write_feedback_pages(result, course.autograded(student, week), out)
+            _write_feedback_pages(result, course.autograded(student, week), out, manual.get(student, {}))
             # As nbgrader's generate_feedback does: `nbgrader release_feedback` names each page in
             # the exchange by the submission's secret and needs the timestamp (hub exchange only).
             for name in ("timestamp.txt", "submission_secret.txt"):

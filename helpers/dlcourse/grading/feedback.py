@@ -62,26 +62,40 @@ def render_output(out: dict) -> str:
     return '<p class="note">[rich output (HTML, JavaScript, SVG or a widget) is not shown in feedback]</p>'
 
 
-def render_test(grade: Grade) -> str:
+def render_test(grade: Grade, manual: dict | None = None) -> str:
+    """One grade cell's result; ``manual`` = {"score", "comment"} entered in formgrader, if any
+    (:func:`dlcourse.grading.gradebook.manual_grades`)."""
     score, max_score = grade.auto_score, grade.max_score
+    manual = manual or {}
+    comment = (f'<p class="comment">grader\'s comment: {html.escape(manual["comment"])}</p>'
+               if manual.get("comment") else "")
+    if manual.get("score") is not None:
+        return (f'<div class="test"><b>{html.escape(grade.grade_id)}</b> (graded by hand): '
+                f'{manual["score"]:g} / {max_score:g} points{comment}</div>')
     if grade.kind == "manual":
         shown = "graded by hand" if score is None else f"{score:g} / {max_score:g}"
         return (f'<div class="test"><b>{html.escape(grade.grade_id)}</b> (answer, {max_score:g} points): '
-                f"{html.escape(shown)}</div>")
+                f"{html.escape(shown)}{comment}</div>")
     passed = score == max_score
     msg = f"<pre>{_text(grade.message)}</pre>" if grade.message and not passed else ""
     return (f'<div class="test {"pass" if passed else "fail"}"><b>{html.escape(grade.grade_id)}</b>: '
-            f'{"passed" if passed else "failed"} - {score or 0:g} / {max_score:g} points{msg}</div>')
+            f'{"passed" if passed else "failed"} - {score or 0:g} / {max_score:g} points{msg}{comment}</div>')
 
 
-def render_notebook(name: str, nb: dict | None, grades: list[Grade], info: NotebookReport) -> str:
+def render_notebook(name: str, nb: dict | None, grades: list[Grade], info: NotebookReport,
+                    manual: dict[tuple[str, str], dict] | None = None) -> str:
     by_id = {g.grade_id: g for g in grades}
+    manual = manual or {}
+
+    def test(g: Grade) -> str:
+        return render_test(g, manual.get((g.notebook, g.grade_id)))
+
     parts = [f"<h2>{html.escape(name)}</h2>", f"<p>status: <b>{html.escape(info.status)}</b></p>"]
     for line in [info.problem] + info.findings + info.events:
         if line:
             parts.append(f'<p class="note">{html.escape(line)}</p>')
     if nb is None:
-        parts += [render_test(g) for g in grades]
+        parts += [test(g) for g in grades]
         return "\n".join(parts)
     shown = set()
     for cell in nb.get("cells", []):
@@ -89,19 +103,22 @@ def render_notebook(name: str, nb: dict | None, grades: list[Grade], info: Noteb
         if gid in by_id:                                   # a graded cell: its result, never its source
             if what in (cells.MANUAL, cells.ANSWER):       # an answer: the student's own text
                 parts.append(f"<pre>{_text(cells.source(cell))}</pre>")
-            parts.append(render_test(by_id[gid]))
+            parts.append(test(by_id[gid]))
             shown.add(gid)
         elif what == cells.INSTRUCTIONS:
             continue                                       # instructions: the student has them
         elif what in (cells.CODE, cells.SOLUTION, cells.ANSWER):
             parts.append(f"<pre>{_text(cells.source(cell))}</pre>")
             parts += [render_output(o) for o in cell.get("outputs", [])]
-    parts += [render_test(g) for g in grades if g.grade_id not in shown]
+    parts += [test(g) for g in grades if g.grade_id not in shown]
     return "\n".join(parts)
 
 
-def write_feedback(result: Result, autograded_dir: Path, out_dir: Path) -> list[Path]:
-    """One HTML page per notebook of the release into ``out_dir``."""
+def write_feedback(result: Result, autograded_dir: Path, out_dir: Path,
+                   manual: dict[tuple[str, str], dict] | None = None) -> list[Path]:
+    """One HTML page per notebook of the release into ``out_dir``; ``manual`` maps (notebook,
+    grade_id) to the score and comment a grader entered in formgrader (shown, and counted)."""
+    manual = manual or {}
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, info in result.notebooks.items():
@@ -111,13 +128,16 @@ def write_feedback(result: Result, autograded_dir: Path, out_dir: Path) -> list[
         except (ValueError, RecursionError, UnicodeDecodeError):
             nb = None
         grades = [g for g in result.grades if g.notebook == name]
-        total = sum(g.auto_score or 0 for g in grades)
-        body = render_notebook(name, nb, grades, info)
+        by_hand = {g.grade_id: manual[(name, g.grade_id)]["score"] for g in grades
+                   if manual.get((name, g.grade_id), {}).get("score") is not None}
+        total = sum(by_hand.get(g.grade_id, g.auto_score or 0) for g in grades)
+        body = render_notebook(name, nb, grades, info, manual)
         page = (f'<!DOCTYPE html><html><head><meta charset="utf-8">'
                 f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
                 f"<title>{html.escape(result.week)} - {html.escape(name)}</title><style>{STYLE}</style></head><body>"
                 f"<h1>Feedback: {html.escape(result.week)}</h1><p>student: {html.escape(result.student)}; "
-                f"autograded points in this notebook: {total:g} / {sum(g.max_score for g in grades):g}</p>"
+                f"points in this notebook: {total:g} / {sum(g.max_score for g in grades):g} (answers graded by hand "
+                f"count once their grade is entered)</p>"
                 f"{'' if result.sandbox else NO_SANDBOX_NOTE}"
                 f"{body}</body></html>")
         target = out_dir / (Path(name).stem + ".html")

@@ -7,6 +7,8 @@ score changed (nbgrader's rule: manual grades take precedence).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .config import MISSING
 from .records import Result
 
@@ -55,6 +57,29 @@ def final_scores(db_url: str, week: str, students: list[str]) -> dict[str, dict[
                 for g in nb.grades:
                     if g.manual_score is not None and g.extra_credit:
                         out[student][(nb.name + ".ipynb", g.name)] += g.extra_credit
+    return out
+
+
+def manual_grades(db_url: str, week: str, students: list[str]) -> dict[str, dict[tuple[str, str], dict]]:
+    """``{student: {(notebook, grade_id): {"score": manual score or None, "comment": text or ""}}}`` for
+    every grade cell with a manual score or a comment entered in formgrader (read-only)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out: dict[str, dict[tuple[str, str], dict]] = {}
+    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).is_file():
+        return out                                         # no gradebook yet: nothing entered (and none created)
+    with Gradebook(db_url) as gb:
+        for student in students:
+            try:
+                submission = gb.find_submission(week, student)
+            except MissingEntry:
+                continue
+            for nb in submission.notebooks:
+                comments = {c.name: (c.manual_comment or "") for c in nb.comments}
+                for g in nb.grades:
+                    if g.manual_score is not None or comments.get(g.name):
+                        out.setdefault(student, {})[(nb.name + ".ipynb", g.name)] = {
+                            "score": g.manual_score, "comment": comments.get(g.name, "")}
     return out
 
 
