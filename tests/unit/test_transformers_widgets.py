@@ -22,7 +22,7 @@ def _built(explorer):
 
 def test_module_exports_the_six_builders():
     assert sorted(widgets.__all__) == sorted(["attention_calculator", "pe_explorer", "masking_playground",
-                                              "head_viewer", "attention_cost", "patch_explorer"])
+                                              "head_viewer", "cost_explorer", "patch_explorer"])
 
 
 def test_importing_the_package_is_cheap():
@@ -118,7 +118,7 @@ def test_attention_cost_shows_the_students_formula_and_measures_only_on_the_butt
         calls.append((N, d, n_heads))
         return 4 * N * N * d, n_heads * N * N * bytes_per_value
 
-    ex = _built(widgets.attention_cost(student))
+    ex = _built(widgets.cost_explorer(student))
     assert ex.state.seconds is None and calls                           # nothing timed before the button
     ex.controls["d"].value, ex.controls["n_heads"].value = 32, 2
     assert np.array_equal(ex.state.flops, [4 * N * N * 32 for N in ex.state.Ns])

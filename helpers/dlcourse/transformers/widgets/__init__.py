@@ -7,7 +7,7 @@
 """
 
 from .basics import attention_calculator, head_viewer, masking_playground, pe_explorer
-from .scale import attention_cost, patch_explorer
+from .scale import cost_explorer, patch_explorer
 
-__all__ = ["attention_calculator", "pe_explorer", "masking_playground", "head_viewer", "attention_cost",
+__all__ = ["attention_calculator", "pe_explorer", "masking_playground", "head_viewer", "cost_explorer",
            "patch_explorer"]

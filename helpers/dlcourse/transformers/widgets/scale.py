@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, note, pinned_legend, title
 
-__all__ = ["attention_cost", "patch_explorer"]
+__all__ = ["cost_explorer", "patch_explorer"]
 
 NS = (64, 128, 256, 512, 1024, 2048)            # the sequence lengths the cost widget measures
 
@@ -120,7 +120,7 @@ def render_attention_cost(state: CostState, fig: Figure) -> None:
     title(ax_m, f"{state.n_heads} heads at N = {state.Ns[-1]}: {state.memory[-1] / 2**20:.0f} MiB per layer", size=10)
 
 
-def attention_cost(cost_fn: Callable | None = None) -> Explorer:
+def cost_explorer(cost_fn: Callable | None = None) -> Explorer:
     """Attention's FLOPs and weight memory against N by ``cost_fn(N, d, n_heads) -> (flops, bytes)`` (default
     the reference formulas), and its time measured on this machine by the "Measure" button."""
     measured: dict = {}
