@@ -1,6 +1,8 @@
 """Week 09 evidence across seeds (not part of make test): week 05's date translator (GRU + Luong attention)
 against the encoder-decoder transformer on the same data and budget (200 steps of 64 pairs), and the
-attention-only model's loss on repeated sequences and its induction / previous-token scores.
+attention-only model's loss on repeated sequences and its induction / previous-token scores; notebook 2's
+tiny ViT against week 03's digits CNN (its reference architecture), both trained by the same AdamW loop for
+20 epochs on the same split.
 
     DLCOURSE_TORCH_THREADS=1 .venv/bin/python tests/benchmarks/week09_seeds.py [n_seeds]
 """
@@ -45,6 +47,25 @@ def main(n_seeds: int = 3) -> None:
         prev = np.diagonal(maps, offset=-1, axis1=-2, axis2=-1).mean(-1)
         print(f"{seed:4d}  {h['eval'][-1][1]:.2f}             {h['eval'][0][2]:.2f} -> {h['eval'][-1][2]:.2f}"
               f"                    layer 1: {ind[1].max():.2f}   layer 0: {prev[0].max():.2f}", flush=True)
+
+    from torch import nn
+
+    from dlcourse.data import digits
+    from dlcourse.transformers.vit import TinyViT, accuracy, train_classifier
+
+    X_train, X_test, y_train, y_test = digits(images=True)
+    print("\nseed  ViT test accuracy   CNN test accuracy")
+    for seed in range(n_seeds):
+        torch.manual_seed(seed)
+        vit = TinyViT(image_size=8, patch=2, channels=1, d_model=32, n_layers=2, n_heads=4, n_classes=10)
+        train_classifier(vit, X_train, y_train, epochs=20, lr=3e-3, seed=seed, progress=False)
+        torch.manual_seed(seed)
+        cnn = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                            nn.Linear(128, 10))
+        train_classifier(cnn, X_train, y_train, epochs=20, lr=3e-3, seed=seed, progress=False)
+        print(f"{seed:4d}  {accuracy(vit, X_test, y_test):.3f}               {accuracy(cnn, X_test, y_test):.3f}",
+              flush=True)
 
 
 if __name__ == "__main__":
