@@ -62,8 +62,8 @@ def test_multi_head_attention_matches_nn_multiheadattention():
 
 
 def test_attention_cost_quadruples_when_n_doubles():
-    assert attention.attention_flops(256, 64) == 4 * attention.attention_flops(128, 64)
-    assert attention.attention_memory(256, 8) == 4 * attention.attention_memory(128, 8)
+    assert attention._attention_cost(256, 64)[0] == 4 * attention._attention_cost(128, 64)[0]
+    assert attention._attention_cost(256, 64, 8)[1] == 4 * attention._attention_cost(128, 64, 8)[1]
 
 
 def test_sinusoidal_pe_lecture_key_and_loop():

@@ -20,9 +20,9 @@ def _built(explorer):
     return explorer
 
 
-def test_module_exports_the_four_builders():
+def test_module_exports_the_six_builders():
     assert sorted(widgets.__all__) == sorted(["attention_calculator", "pe_explorer", "masking_playground",
-                                              "head_viewer"])
+                                              "head_viewer", "cost_explorer", "patch_explorer"])
 
 
 def test_importing_the_package_is_cheap():
@@ -108,3 +108,65 @@ def test_every_builder_works_with_its_defaults():
     assert ex.state.weights.shape[0] == len("for x in range(10):")
     for builder in (widgets.attention_calculator, widgets.pe_explorer, widgets.masking_playground):
         _built(builder())
+
+
+# ------------------------------------------------------------------ notebook 3: cost and patches
+def test_attention_cost_shows_the_students_formula_and_measures_only_on_the_button():
+    calls = []
+
+    def student(N, d, n_heads, bytes_per_value=4):
+        calls.append((N, d, n_heads))
+        return 4 * N * N * d, n_heads * N * N * bytes_per_value
+
+    ex = _built(widgets.cost_explorer(student))
+    assert ex.state.seconds is None and calls                           # nothing timed before the button
+    ex.controls["d"].value, ex.controls["n_heads"].value = 32, 2
+    assert np.array_equal(ex.state.flops, [4 * N * N * 32 for N in ex.state.Ns])
+    assert np.array_equal(ex.state.memory, [2 * N * N * 4 for N in ex.state.Ns])
+    ex.buttons["Measure"].click()
+    assert ex.state.seconds is not None and np.all(ex.state.seconds > 0)
+    # the tensor the measurement built has exactly the formula's size: the memory is asserted, the time only shown
+    assert np.array_equal(ex.state.measured_bytes, ex.state.memory)
+    ex.controls["d"].value = 64                                         # another setting: not measured yet
+    assert ex.state.seconds is None
+    ex.controls["d"].value = 32                                         # back: the measurement was kept
+    assert ex.state.seconds is not None
+
+
+def test_attention_cost_reference_matches_torchs_flop_counter():
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from dlcourse.transformers.attention import _attention_cost
+
+    for N, d, nh in [(32, 16, 4), (17, 12, 3)]:
+        q = torch.randn(1, nh, N, d // nh)
+        with FlopCounterMode(display=False) as counter:
+            w = torch.softmax(q @ q.transpose(-2, -1), dim=-1)
+            _ = w @ q
+        assert _attention_cost(N, d, nh) == (counter.get_total_flops(), w.numel() * 4)
+
+
+def test_patch_explorer_cuts_the_digit_as_unfold_does():
+    from sklearn.datasets import load_digits
+
+    ex = _built(widgets.patch_explorer(digit=3))
+    data = load_digits()
+    image = torch.as_tensor(data.images[np.flatnonzero(data.target == 3)[0]] / 16.0, dtype=torch.float32)
+    for p in (1, 2, 4, 8):
+        ex.controls["patch"].value = p
+        want = torch.nn.functional.unfold(image[None, None], kernel_size=p, stride=p)[0].T.numpy()
+        assert ex.state.n_tokens == (8 // p) ** 2
+        assert np.allclose(ex.state.tokens, want)
+
+
+def test_patch_explorer_uses_the_students_patchify():
+    seen = []
+
+    def student(imgs, p):
+        seen.append(p)
+        N, C, H, W = imgs.shape
+        return imgs.reshape(N, C, H // p, p, W // p, p).permute(0, 2, 4, 1, 3, 5).reshape(N, -1, C * p * p)
+
+    ex = _built(widgets.patch_explorer(student))
+    ex.controls["patch"].value = 4
+    assert seen[-1] == 4 and ex.state.tokens.shape == (4, 16)

@@ -11,9 +11,11 @@ Shapes: a batch of sequences is ``x (N, T, C)`` (batch first, as in nanoGPT and
   lecture's four criteria;
 * :mod:`.gpt` - a small decoder-only GPT built from a pluggable block, its training loop on
   character text and sampling with temperature; parameter counts by formula;
-* :mod:`.vit` - patches of an image (the ViT tokeniser) and the ViT parameter count.
+* :mod:`.vit` - patches of an image (the ViT tokeniser) and the ViT parameter count;
+* :mod:`.translator` - week 05's date translator as an encoder-decoder transformer (pluggable decoder block);
+* :mod:`.induction` - a 2-layer attention-only model on repeated random sequences (induction heads).
 
-Figures in :mod:`.plots`; ipywidgets only in :mod:`.widgets`. Graded pieces are private (a
+Figures in :mod:`.plots`; ipywidgets only in :mod:`.widgets` (a subpackage). Graded pieces are private (a
 leading underscore): the notebooks ask students to write them, and the widgets accept the
 students' versions. Importing this package loads NumPy only.
 """

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["THINKING_MACHINES", "thinking_machines_qkv", "attention_flops", "attention_memory", "padding_mask"]
+__all__ = ["THINKING_MACHINES", "thinking_machines_qkv", "padding_mask"]
 
 # The lecture's worked example: q1.k1 = 112, q1.k2 = 96, d_k = 64 (sqrt = 8) -> 14, 12 -> 0.880797, 0.119203.
 # The second row (the query of "Machines": 72, 104) is not in the lecture; it is ours, for the widget.
@@ -94,11 +94,11 @@ class _MultiHeadAttention(nn.Module):
         return self.W_o(z), w
 
 
-def attention_flops(N: int, d: int) -> int:
-    """Multiply-adds x 2 of one attention over N tokens of size d: Q K^T (2 N^2 d) + weights @ V (2 N^2 d)."""
-    return 4 * N * N * d
+def _attention_cost(N: int, d: int, n_heads: int = 1, bytes_per_value: int = 4) -> tuple[int, int]:
+    """(FLOPs, bytes) of one multi-head attention over N tokens of model size d (heads of size d / n_heads).
 
-
-def attention_memory(N: int, n_heads: int = 1, bytes_per_value: int = 4) -> int:
-    """Bytes of the (n_heads, N, N) weight matrix that attention materialises."""
-    return n_heads * N * N * bytes_per_value
+    FLOPs: Q K^T takes 2 N^2 d (a multiply and an add per term, summed over the heads' d / n_heads each)
+    and weights @ V another 2 N^2 d, so 4 N^2 d whatever the number of heads. Bytes: the
+    (n_heads, N, N) weight matrix it materialises.
+    """
+    return 4 * N * N * d, n_heads * N * N * bytes_per_value

@@ -18,15 +18,15 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..plotting import PALETTE, SEQUENTIAL
-from ..widgetkit import Explorer
-from .positional import _sinusoidal_pe, pe_criteria
+from ...plotting import PALETTE, SEQUENTIAL
+from ...widgetkit import Explorer
+from ..positional import _sinusoidal_pe, pe_criteria
 
 __all__ = ["attention_calculator", "pe_explorer", "masking_playground", "head_viewer"]
 
 
 def _reference_attention(Q, K, V, mask=None):
-    from .attention import _scaled_dot_product_attention
+    from ..attention import _scaled_dot_product_attention
     return _scaled_dot_product_attention(Q, K, V, mask)
 
 
@@ -49,7 +49,7 @@ class CalculatorState:
 
 def compute_attention_calculator(attention: Callable, query: int, scale: bool, temperature: float) -> CalculatorState:
     """Run ``attention(Q, K, V)`` on the worked example; scaling off = Q multiplied by sqrt(d_k) first."""
-    from .attention import THINKING_MACHINES, thinking_machines_qkv
+    from ..attention import THINKING_MACHINES, thinking_machines_qkv
 
     Q, K, V = thinking_machines_qkv()
     d_k = Q.shape[-1]
@@ -207,7 +207,7 @@ def masking_playground(causal_mask_fn: Callable | None = None) -> Explorer:
 
     ``causal_mask_fn(T)`` returns the (T, T) boolean causal mask (True = may attend); default the reference.
     """
-    from .attention import _causal_mask
+    from ..attention import _causal_mask
     controls = {"T": widgets.IntSlider(6, min=3, max=10, description="length T"),
                 "length": widgets.IntSlider(4, min=1, max=10, description="real tokens"),
                 "causal": widgets.Checkbox(value=True, description="causal mask"),
@@ -261,10 +261,10 @@ def head_viewer(model=None, vocab=None,
     ``model`` and ``vocab`` default to a small GPT (2 layers, 4 heads, C = 48) trained here for 150
     steps on the Python help topics (a few seconds); the attention maps of each prompt are cached.
     """
-    from .gpt import CharGPT, GPTConfig, attention_maps, char_corpus, train_gpt
+    from ..gpt import CharGPT, GPTConfig, attention_maps, char_corpus, train_gpt
 
     if model is None or vocab is None:
-        from ..data.text import python_docs_text
+        from ...data.text import python_docs_text
         vocab, train_ids, _ = char_corpus(python_docs_text())
         model = CharGPT(GPTConfig(len(vocab), block_size=48, d_model=48, n_layers=2, n_heads=4))
         train_gpt(model, train_ids, steps=150, lr=6e-3, seed=0, progress=False)
