@@ -238,3 +238,17 @@ def test_reference_notes_name_the_graded_cell_only():
                     cell("code", "def tanh(z):\n    return z", gid="tanh", solution=True)]}
     assert cells.reference_notes(nb) == ["graded cell 'relu' uses a reference implementation: "
                                          "dlcourse.mlp.reference, dlcourse.mlp.reference.relu"]
+
+
+def test_code_is_bound_after_the_private_tmp(monkeypatch, tmp_path):
+    """bwrap mounts in order: a venv or checkout under /tmp (a CI clone in a temporary folder) must
+    be bound after the sandbox's empty /tmp, or the kernel's interpreter disappears."""
+    from dlcourse.grading import sandbox
+
+    venv = tmp_path / "venv"
+    venv.mkdir()
+    monkeypatch.setattr(sandbox, "_code_roots", lambda: [venv])
+    args = sandbox.bwrap_args(sandbox.SandboxConfig())
+    tmpfs_tmp = next(i for i in range(len(args) - 1) if args[i:i + 2] == ["--tmpfs", "/tmp"])
+    bind = next(i for i in range(len(args) - 2) if args[i:i + 3] == ["--ro-bind", str(venv), str(venv)])
+    assert tmpfs_tmp < bind, "the code roots are hidden under the sandbox's private /tmp"

@@ -109,14 +109,16 @@ def bwrap_args(config: SandboxConfig, data_dir: Path | None = None, connection_f
     args = [bwrap() or "bwrap", "--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--disable-userns", "--cap-drop", "ALL", "--die-with-parent", "--new-session"]
     args += _system_binds()
-    for root in _code_roots():
-        args += ["--ro-bind", str(root), str(root)]
     args += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(config.home_mb * mb), "--tmpfs", "/dev/shm",
              "--size", str(config.home_mb * mb), "--tmpfs", "/tmp",
              "--size", str(config.home_mb * mb), "--tmpfs", HOME,
              "--size", str(config.scratch_mb * mb), "--tmpfs", WORKDIR,
              "--size", str(mb), "--tmpfs", IPC_DIR]
+    # The code after the private folders: bwrap mounts in order, so a venv or checkout that lives
+    # under /tmp (a CI clone in a temporary folder) is bound on top of the empty /tmp, not hidden.
+    for root in _code_roots():
+        args += ["--ro-bind", str(root), str(root)]
     if data_dir is not None:
         for entry in sorted(Path(data_dir).iterdir()):
             args += ["--ro-bind", str(entry), f"{WORKDIR}/{entry.name}"]
