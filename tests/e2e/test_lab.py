@@ -85,8 +85,12 @@ def _poke(container) -> str:
     if handle.count():
         handle.scroll_into_view_if_needed()
         handle.click()
+        before = handle.get_attribute("aria-valuenow")
         for _ in range(2):
             handle.press("ArrowRight")
+        if handle.get_attribute("aria-valuenow") == before:    # it started at its maximum: move it down
+            for _ in range(2):
+                handle.press("ArrowLeft")
         return "slider"
     select = container.locator("select").first
     if select.count():
