@@ -157,7 +157,7 @@ def build() -> dict[str, object]:
     c["memory_hog"] = solved(square="def square(x):\n    hog = bytearray(6 * 2**30)   # 6 GB\n"
                                     "    return np.asarray(x, dtype=float) ** 2")
     c["slow_cells"] = insert_after(solved(), "test_square", *["import time\ntime.sleep(4)"] * 5)
-    c["huge_output"] = solved(square=SQUARE_OK + "\nfor i in range(100_000):\n    print('spam spam spam spam spam', i)")
+    c["huge_output"] = solved(square=SQUARE_OK + "\nfor i in range(20_000):\n    print('spam spam spam spam spam', i)")
     c["kernel_exit"] = solved(normalise="import os\nos._exit(1)\n" + NORMALISE_OK)
     c["sys_exit"] = solved(normalise="import sys\nsys.exit('done')\n" + NORMALISE_OK)
     c["not_json"] = b"this is not a notebook\n"
