@@ -232,7 +232,8 @@ def shift_images(X: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 def shift_accuracy(model: nn.Module, X: np.ndarray, y: Any) -> float:
     """Mean :func:`accuracy` on X (N, 1, 8, 8) moved one pixel down, up, right and left."""
-    return float(np.mean([accuracy(model, shift_images(X, dy, dx), y) for dy, dx in [(1, 0), (-1, 0), (0, 1), (0, -1)]]))
+    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    return float(np.mean([accuracy(model, shift_images(X, dy, dx), y) for dy, dx in shifts]))
 
 
 def best_of(fn, repeats: int = 3) -> tuple[float, Any]:

@@ -143,7 +143,8 @@ def plot_learning_rate_search(examples: Mapping[float, np.ndarray], etas: np.nda
     for (eta, trace), color in zip(examples.items(), [PALETTE["sky"], PALETTE["green"], PALETTE["orange"],
                                                       PALETTE["vermillion"]]):
         ax_c.plot(trace, color=color, marker=".", label=f"η = {eta}")
-    ax_c.set(yscale="log", ylim=(0.1, 1e3), xlabel="iteration", ylabel="J(w)", title="loss curves: too small, good, too large")
+    ax_c.set(yscale="log", ylim=(0.1, 1e3), xlabel="iteration", ylabel="J(w)",
+             title="loss curves: too small, good, too large")
     ax_c.legend()
     ax_g.plot(etas[ok], final[ok], "o-", color=PALETTE["blue"], label="after 300 iterations")
     ax_g.plot(etas[~ok], np.full((~ok).sum(), 1e3), "x", color=PALETTE["vermillion"], ms=9, label="diverged")
@@ -159,10 +160,12 @@ def plot_activation_histograms(activations: Mapping[str, Mapping[int, np.ndarray
     listed layer's activations with its std, log density. Returns the Figure."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(activations), figsize=(15, 3.4))
+    fig, axes = plt.subplots(1, len(activations), figsize=(15, 3.4), squeeze=False)
+    axes = axes[0]
     for ax, (title, layers) in zip(axes, activations.items()):
         for layer, a in layers.items():
-            ax.hist(a.ravel(), bins=60, histtype="step", density=True, lw=1.5, label=f"layer {layer} (std {a.std():.2g})")
+            ax.hist(a.ravel(), bins=60, histtype="step", density=True, lw=1.5,
+                    label=f"layer {layer} (std {a.std():.2g})")
         ax.set(title=title, xlabel="activation", yscale="log")
         ax.legend(fontsize=8)
     axes[0].set_ylabel("density (log scale)")
@@ -209,7 +212,8 @@ def plot_fit_comparison(fits: Mapping[str, dict], clip: float = 1.5):
     runs side by side, with the final accuracies in each title. Returns the Figure."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(fits), figsize=(12, 3.4), sharey=True)
+    fig, axes = plt.subplots(1, len(fits), figsize=(12, 3.4), sharey=True, squeeze=False)
+    axes = axes[0]
     for ax, (name, fit) in zip(axes, fits.items()):
         plot_train_val(ax, np.minimum(fit["train_loss"], clip), np.minimum(fit["val_loss"], clip))
         ax.set(title=f"{name}\naccuracy: train {fit['train_acc'][-1]:.0%}, validation {fit['val_acc'][-1]:.0%}",
@@ -227,7 +231,8 @@ def plot_transfer_curves(acc: Mapping[str, np.ndarray], checkpoints: Sequence[in
 
     colors = {"feature extraction": PALETTE["blue"], "fine-tuning": PALETTE["orange"], "from scratch": PALETTE["green"]}
     n_seeds = len(next(iter(acc.values())))
-    fig, axes = plt.subplots(1, n_seeds, figsize=(12, 3.3), sharey=True)
+    fig, axes = plt.subplots(1, n_seeds, figsize=(12, 3.3), sharey=True, squeeze=False)
+    axes = axes[0]
     for seed, ax in enumerate(axes):
         for name, a in acc.items():
             ax.plot(checkpoints, a[seed], "o-", color=colors.get(name), label=name)
@@ -245,7 +250,8 @@ def plot_search_comparison(val_error, points: Mapping[str, tuple[np.ndarray, np.
     import matplotlib.pyplot as plt
 
     L, O = np.meshgrid(np.linspace(-4, 0, 200), np.linspace(0, 1, 100))
-    fig, axes = plt.subplots(1, len(points), figsize=(11, 3.6), sharey=True)
+    fig, axes = plt.subplots(1, len(points), figsize=(11, 3.6), sharey=True, squeeze=False)
+    axes = axes[0]
     for ax, (name, (log_lr, other)) in zip(axes, points.items()):
         ax.contourf(L, O, val_error(L, O), levels=20, cmap="viridis")
         ax.scatter(log_lr, other, c="white", edgecolors="k", s=40)

@@ -104,9 +104,10 @@ def compare_transfer(base: DigitsCNN, feature_extractor_model, fine_tune_param_g
         models = {"feature extraction": feature_extractor_model(base, 5)}
         models["fine-tuning"] = feature_extractor_model(base, 5)
         models["from scratch"] = DigitsCNN(5)
-        optimizers = {"feature extraction": torch.optim.Adam(models["feature extraction"].classifier.parameters(), lr=lr),
-                      "fine-tuning": torch.optim.Adam(fine_tune_param_groups(models["fine-tuning"], lr)),
-                      "from scratch": torch.optim.Adam(models["from scratch"].parameters(), lr=lr)}
+        optimizers = {
+            "feature extraction": torch.optim.Adam(models["feature extraction"].classifier.parameters(), lr=lr),
+            "fine-tuning": torch.optim.Adam(fine_tune_param_groups(models["fine-tuning"], lr)),
+            "from scratch": torch.optim.Adam(models["from scratch"].parameters(), lr=lr)}
         for name, model in models.items():
             done = 0
             for k, epochs in enumerate(checkpoints):
