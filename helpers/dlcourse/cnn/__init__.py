@@ -8,8 +8,8 @@ widgets accept the students' versions. :mod:`.architectures` holds the architect
 arithmetic (receptive fields of (kind, k, s) layer stacks, multiplications of a conv).
 
 The view layer: :mod:`.plots` (pure ``(data, ax)`` drawing helpers: number grids, cell
-outlines, boxes, the receptive-field pyramid) and :mod:`.widgets` (the only module importing
-ipywidgets), with one builder per lecture widget, each taking the student's function(s):
+outlines, boxes, the receptive-field pyramid; and the notebooks' whole figures) and
+:mod:`.widgets` (the only module importing ipywidgets), with one builder per lecture widget, each taking the student's function(s):
 ``xo_matcher(match)``, ``conv_arithmetic(output_size, param_count)``,
 ``kernel_playground(conv, pool)``, ``receptive_field_explorer(receptive_field)`` and
 ``yolo_grid(iou, nms, predictions=None)``. The X/O images and the shapes detection set live

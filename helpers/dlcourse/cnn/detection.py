@@ -10,6 +10,9 @@ b_h; the YOLO v1 paper divides w, h by the image size instead). NMS follows the 
 whose IoU with a kept box is >= the threshold is suppressed (torchvision suppresses only > it).
 Letters as in the YOLO paper (an exception to CONTRIBUTING.md): S grid cells per side, C
 classes, B boxes per cell; a grid is (S, S, 5 + C).
+
+Public: :func:`detect_objects`, the notebooks' detection pipeline (decode, then NMS per class)
+run with the student's ``yolo_decode`` and ``nms``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 
 from ..arrays import box_area, box_iou_matrix
 
-__all__: list[str] = []
+__all__ = ["detect_objects"]
 
 
 _area = box_area                 # the shared helpers of :mod:`dlcourse.arrays` (the data layer uses them too)
@@ -115,3 +118,20 @@ def _best_anchor(box_wh, anchors_wh) -> int | np.ndarray:
     union = np.prod(b, axis=-1) + np.prod(anchors_wh, axis=-1)[None] - inter
     best = np.argmax(inter / union, axis=-1)                        # (N,)
     return int(best[0]) if box_wh.ndim == 1 else best.astype(np.int64)
+
+
+def detect_objects(grid: np.ndarray, decode, nms, conf_threshold: float = 0.1,
+                   image_size=1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A YOLO grid (S, S, 5 + C) -> boxes (M, 4), scores (M,), labels (M,), best score first.
+
+    ``decode(grid, conf_threshold, image_size=...)`` gives the candidate boxes, scores and labels;
+    ``nms(boxes, scores)`` (its default thresholds) is then run separately for each class, so a
+    box never suppresses a box of another class.
+    """
+    boxes, scores, labels = decode(grid, conf_threshold, image_size=image_size)
+    keep: list[int] = []
+    for c in np.unique(labels):                                      # NMS separately per class
+        idx = np.flatnonzero(labels == c)
+        keep += [int(idx[k]) for k in nms(boxes[idx], scores[idx])]
+    keep = sorted(keep, key=lambda i: -scores[i])
+    return boxes[keep], scores[keep], labels[keep]

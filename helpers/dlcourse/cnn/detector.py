@@ -11,7 +11,9 @@
 * :func:`train_detector` - mini-batch Adam with seeded shuffling and a progress bar; the caller
   builds the targets (with the student's ``yolo_encode`` in the notebook);
 * :func:`predict` - the raw grids as a NumPy array, ready for a ``yolo_decode``;
-* :func:`evaluate_detections` - precision and recall at an IoU threshold, with any ``iou``.
+* :func:`evaluate_detections` - precision and recall at an IoU threshold, with any ``iou``;
+* :func:`window_crops` - every square window of an image at a stride, as one batch (the
+  sliding-window detector the lecture starts from).
 
 Importing this module imports torch; ``import dlcourse.cnn`` alone does not.
 """
@@ -26,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["TinyDetector", "yolo_loss", "train_detector", "predict", "evaluate_detections"]
+__all__ = ["TinyDetector", "yolo_loss", "train_detector", "predict", "evaluate_detections", "window_crops"]
 
 
 class TinyDetector(nn.Module):
@@ -228,3 +230,11 @@ def evaluate_detections(pred_boxes: Sequence, pred_labels: Sequence, true_boxes:
         n_pred, n_true = n_pred + len(b), n_true + len(tb)
     return {"precision": tp / n_pred if n_pred else 1.0, "recall": tp / n_true if n_true else 1.0,
             "tp": tp, "fp": n_pred - tp, "fn": n_true - tp, "n_pred": n_pred, "n_true": n_true}
+
+
+def window_crops(images: torch.Tensor, size: int, stride: int) -> torch.Tensor:
+    """Every ``size`` x ``size`` window of images (N, C, H, W) at ``stride``, row by row (top-left
+    corner moving right first): (N * rows * cols, C, size, size), the N crops of a position together."""
+    H, W = images.shape[-2:]
+    return torch.cat([images[:, :, r:r + size, c:c + size]
+                      for r in range(0, H - size + 1, stride) for c in range(0, W - size + 1, stride)])

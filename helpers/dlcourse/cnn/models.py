@@ -6,7 +6,13 @@
   parameters) found by running a zeros input through the model with forward hooks;
 * :func:`train_classifier` - mini-batch Adam on the cross-entropy of (N, K) logits, seeded
   shuffling, an optional ``tqdm`` progress bar and validation curves;
-* :func:`accuracy` - the fraction of correct argmax predictions.
+* :func:`accuracy` - the fraction of correct argmax predictions;
+* :func:`digits_mlp` / :func:`narrow_digits_cnn` - the small baselines of the Week 03 size
+  comparison on the 8x8 digits, and :func:`shift_images` / :func:`shift_accuracy` to test them
+  on digits moved by one pixel;
+* :func:`conv_dense_split` / :func:`format_parameter_split` - a model's parameters in conv and
+  in dense layers, and a table of such splits for several networks;
+* :func:`best_of` - the fastest of a few timed runs of a function.
 
 Inputs may be NumPy arrays or tensors; they are converted to the model's floating dtype
 (float32 for a default torch model) and labels to int64. Importing this module imports torch
@@ -22,7 +28,9 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["parameter_count", "layer_summary", "format_summary", "train_classifier", "accuracy"]
+__all__ = ["parameter_count", "layer_summary", "format_summary", "train_classifier", "accuracy",
+           "digits_mlp", "narrow_digits_cnn", "shift_images", "shift_accuracy", "conv_dense_split",
+           "format_parameter_split", "best_of"]
 
 
 def _dtype(model: nn.Module) -> torch.dtype:
@@ -201,3 +209,54 @@ def _evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> tuple[float
     """(mean cross-entropy, accuracy) of ``model`` on (X, y), computed in whatever mode it is in."""
     logits = model(X)                                                           # (N, K)
     return float(nn.functional.cross_entropy(logits, y)), float((logits.argmax(dim=1) == y).float().mean())
+
+
+def digits_mlp(hidden: int) -> nn.Sequential:
+    """An MLP for (N, 1, 8, 8) digits: flatten, one hidden ReLU layer of ``hidden`` units, 10 logits."""
+    return nn.Sequential(nn.Flatten(), nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, 10))
+
+
+def narrow_digits_cnn() -> nn.Sequential:
+    """A CNN for (N, 1, 8, 8) digits with 4 then 8 filters (3x3, same padding, ReLU, 2x2 max pool
+    each), then one dense layer 32 -> 10: 666 parameters."""
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32, 10))
+
+
+def shift_images(X: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Move every (1, 8, 8) image of X (N, 1, 8, 8) by dy rows and dx columns (|dy|, |dx| <= 1),
+    filling with the background 0."""
+    padded = np.pad(X, ((0, 0), (0, 0), (1, 1), (1, 1)))                  # (N, 1, 10, 10)
+    return padded[:, :, 1 - dy:9 - dy, 1 - dx:9 - dx]                        # (N, 1, 8, 8)
+
+
+def shift_accuracy(model: nn.Module, X: np.ndarray, y: Any) -> float:
+    """Mean :func:`accuracy` on X (N, 1, 8, 8) moved one pixel down, up, right and left."""
+    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    return float(np.mean([accuracy(model, shift_images(X, dy, dx), y) for dy, dx in shifts]))
+
+
+def best_of(fn, repeats: int = 3) -> tuple[float, Any]:
+    """Run ``fn()`` ``repeats`` times; the fastest time in seconds and the last result."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def conv_dense_split(model: nn.Module) -> tuple[int, int]:
+    """(parameters of the model's ``nn.Conv2d`` layers, parameters of its ``nn.Linear`` layers)."""
+    return (sum(p.numel() for m in model.modules() if isinstance(m, nn.Conv2d) for p in m.parameters()),
+            sum(p.numel() for m in model.modules() if isinstance(m, nn.Linear) for p in m.parameters()))
+
+
+def format_parameter_split(counts: dict[str, tuple[int, int]]) -> str:
+    """A table: per network (name -> (conv parameters, dense parameters)) the two counts, the
+    total and the dense layers' share of it."""
+    lines = [f"{'network':<10}{'conv params':>14}{'dense params':>15}{'total':>15}{'dense share':>13}"]
+    for name, (conv_total, dense_total) in counts.items():
+        total = conv_total + dense_total
+        lines.append(f"{name:<10}{conv_total:>14,}{dense_total:>15,}{total:>15,}{dense_total / total:>13.1%}")
+    return "\n".join(lines)

@@ -1,4 +1,6 @@
-"""Week 03 figures: pure ``(data..., ax) -> Axes`` helpers, no state, no ipywidgets.
+"""Week 03 figures: pure ``(data..., ax) -> Axes`` helpers, no state, no ipywidgets; at the end,
+a few whole-figure helpers the notebooks call (``plot_value_panels``, ``plot_xo_votes``,
+``plot_training_history``, ``plot_size_vs_accuracy``), each returning its ``Figure``.
 
 Grids of pixels are drawn as one :class:`PixelImage` each (nearest-neighbour blocks made by
 NumPy indexing: ~10x cheaper per draw than ``imshow``), cell (i, j) centred on x = j, y = i,
@@ -26,7 +28,8 @@ from ..plotting import CLASS_COLORS, PALETTE, REGION_CMAP
 
 __all__ = ["grid_axes", "axes_title", "PixelImage", "to_rgba8", "show_image", "number_grid", "outline_cells",
            "cell_lines",
-           "padded_input_rgb", "box_segments", "plot_boxes", "plot_receptive_stack", "plot_cost_bars"]
+           "padded_input_rgb", "box_segments", "plot_boxes", "plot_receptive_stack", "plot_cost_bars",
+           "plot_value_panels", "plot_xo_votes", "plot_training_history", "plot_size_vs_accuracy"]
 
 PAD_GREY, COVERED, UNCOVERED = "0.78", mcolors.to_rgb(PALETTE["sky"]), mcolors.to_rgb(PALETTE["vermillion"])
 
@@ -243,3 +246,98 @@ def plot_cost_bars(ax: Axes, labels: Sequence[str], values: Sequence[float],
     for yy, label in zip(y, labels):
         names.add(-0.03, yy, label, ha="right", size=9)
     return ax
+
+
+# ---------------------------------------------------------------- whole figures for the notebooks
+
+
+def plot_value_panels(arrays: Sequence[np.ndarray], titles: Sequence[str], ncols: int | None = None,
+                      figsize: tuple[float, float] = (13, 3.3), vmin: float = -1.0, vmax: float = 1.0,
+                      fmt: str = "{:g}", fontsize=9, white_above: float = 0.6, title_size: float | None = None,
+                      colorbar: str | None = None):
+    """Small arrays side by side (row by row, ``ncols`` per row), each an ``imshow`` in "RdBu_r"
+    (vmin, vmax) with every value written in its cell (``fmt``; white where |value| >
+    ``white_above``). ``fontsize`` is a number or a function of the array (smaller numbers for
+    bigger arrays); ``colorbar`` labels one shared colour bar. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    ncols = ncols or len(arrays)
+    fig, axes = plt.subplots(-(-len(arrays) // ncols), ncols, figsize=figsize)
+    for ax, arr, title in zip(np.ravel(axes), arrays, titles):
+        im = ax.imshow(arr, cmap="RdBu_r", vmin=vmin, vmax=vmax)
+        size = fontsize(arr) if callable(fontsize) else fontsize
+        for (i, j), v in np.ndenumerate(arr):
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=size,
+                    color="white" if abs(v) > white_above else "black")
+        ax.set_title(title, **({} if title_size is None else {"fontsize": title_size}))
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if colorbar:
+        fig.colorbar(im, ax=axes, shrink=0.8, label=colorbar)
+    return fig
+
+
+def plot_xo_votes(images: dict[str, np.ndarray], votes: np.ndarray, features):
+    """The lecture's "every feature votes" picture: each 9x9 image with the two classes' votes
+    (mean of weight * feature, ``votes`` (2, 12) = one row of weights per class, X then O), and
+    a bar chart of the 12 features of the clean X and O. ``features(image) -> (12,)``."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(images) + 1, figsize=(13, 3),
+                             gridspec_kw={"width_ratios": [1] * len(images) + [3]})
+    for ax, (title, img) in zip(axes, images.items()):
+        ax.imshow(img, cmap="gray_r", vmin=-1, vmax=1)
+        scores = votes @ features(img) / votes.shape[1]                         # mean of (weight * feature)
+        ax.set_title(f"{title}\nvotes: X {scores[0]:.2f}, O {scores[1]:.2f}", fontsize=9)
+        ax.axis("off")
+    positions, bars = np.arange(votes.shape[1]), axes[-1]
+    bars.bar(positions - 0.2, votes[0], width=0.4, color=PALETTE["blue"], label="X's features (X's votes)")
+    bars.bar(positions + 0.2, votes[1], width=0.4, color=PALETTE["orange"], label="O's features (O's votes)")
+    bars.set_xticks(positions, [f"{f} ({i // 2},{i % 2})" for f in ("f1", "f2", "f3") for i in range(4)],
+                    rotation=60, fontsize=8)
+    bars.set(ylabel="feature value", ylim=(0, 1.3), title="the 12 flattened features after conv, ReLU and two poolings")
+    bars.legend(fontsize=8, ncol=2, loc="upper center")
+    return fig
+
+
+def plot_training_history(history: dict):
+    """Loss (log scale) and accuracy per epoch of :func:`dlcourse.cnn.models.train_classifier`
+    run with validation data: training in blue, test in orange. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 3.5))
+    ax_loss.plot(epochs, history["loss"], color=PALETTE["blue"], label="training")
+    ax_loss.plot(epochs, history["val_loss"], color=PALETTE["orange"], label="test")
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="loss", yscale="log")
+    ax_acc.plot(epochs, history["train_acc"], color=PALETTE["blue"], label="training (running)")
+    ax_acc.plot(epochs, history["val_acc"], color=PALETTE["orange"], label="test")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0.8, 1.0))
+    for ax in (ax_loss, ax_acc):
+        ax.legend()
+    return fig
+
+
+def plot_size_vs_accuracy(results: Sequence[tuple[str, int, float, float]]):
+    """Test accuracy against trainable parameters (log scale) for rows (name, parameters,
+    accuracy on centred digits, accuracy on shifted digits): a dot and a triangle per model,
+    joined by a dotted line; models with "CNN" in the name orange, the others (MLPs) blue."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for name, n, acc, acc_shift in results:
+        is_cnn = "CNN" in name
+        color = PALETTE["orange"] if is_cnn else PALETTE["blue"]
+        ax.plot([n, n], [acc, acc_shift], color=color, lw=1, ls=":")
+        ax.scatter(n, acc, color=color, marker="o", s=50)
+        ax.scatter(n, acc_shift, color=color, marker="v", s=50)
+        ax.annotate(name, (n, acc_shift), textcoords="offset points", fontsize=8, va="center",
+                    xytext=(-8, 0) if is_cnn else (8, 0), ha="right" if is_cnn else "left")
+    ax.scatter([], [], color="gray", marker="o", label="centred test digits")
+    ax.scatter([], [], color="gray", marker="v", label="shifted by one pixel")
+    ax.scatter([], [], color=PALETTE["orange"], marker="s", label="CNN")
+    ax.scatter([], [], color=PALETTE["blue"], marker="s", label="MLP")
+    ax.set(xscale="log", xlim=(250, 40_000), xlabel="trainable parameters (log scale)", ylabel="test accuracy",
+           title="accuracy vs size on the 8x8 digits")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return fig

@@ -16,7 +16,8 @@ NumPy numerics (importing this package loads NumPy only):
 
 torch modules (import them explicitly): :mod:`.deep` (``deep_mlp``, ``_layer_grad_norms``),
 :mod:`.overfit` (the over-fitting lab's trainer), :mod:`.transfer` (a digits CNN pretrained on
-0-4 for transfer to 5-9). Figures in :mod:`.plots`; ipywidgets only in :mod:`.widgets`.
+0-4 for transfer to 5-9, and the notebook's transfer comparison). Figures (drawing helpers and the
+notebooks' whole figures) in :mod:`.plots`; ipywidgets only in :mod:`.widgets`.
 Graded pieces are private: the notebooks ask students to write them, and the widgets accept
 the students' versions.
 """

@@ -18,7 +18,8 @@ Conventions (course-wide, syllabus section 0): Adam's and RMSProp's eps sits OUT
 square root, as in torch and Keras; momentum is the EWMA form V = beta V + (1 - beta) g,
 which torch's ``SGD(momentum)`` reproduces only with ``lr * (1 - beta)`` (torch keeps
 V' = beta V' + g); t counts from 1 at the first step. Graded in the Week 04 notebook 01,
-hence the private names.
+hence the private names. Public: :func:`full_batch_gd_losses`, the learning-rate sweep of
+notebook 01 on a least-squares problem.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 
 from .. import as_rng
 
-__all__: list[str] = []
+__all__ = ["full_batch_gd_losses"]
 
 
 def _sgd_step(w: np.ndarray, g: np.ndarray, state: dict, lr: float) -> np.ndarray:
@@ -93,3 +94,21 @@ def _iterate_minibatches(N: int, batch_size: int, rng: np.random.Generator | int
     order = as_rng(rng).permutation(N) if shuffle else np.arange(N)
     for start in range(0, N, batch_size):
         yield order[start:start + batch_size]
+
+
+def full_batch_gd_losses(X: np.ndarray, y: np.ndarray, etas, n_steps: int, w0=(-1.0, 1.5)) -> np.ndarray:
+    """Batch gradient descent on J(w) = 1/(2N) ||X w - y||^2 from ``w0``, one run per learning
+    rate in ``etas`` (L,), all side by side as a (L, 2) parameter matrix.
+
+    Returns the full-data loss before the first and after every step: (n_steps + 1, L). A run
+    whose rate is too large overflows to inf / nan (silently: that is the point of the sweep).
+    """
+    etas = np.asarray(etas, dtype=float)
+    W = np.tile(np.asarray(w0, dtype=float), (len(etas), 1))                # (L, 2)
+    curves = [0.5 * np.mean((W @ X.T - y) ** 2, axis=-1)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(n_steps):
+            G = (W @ X.T - y) @ X / len(y)                                      # (L, 2) full-batch gradients
+            W = W - etas[:, None] * G
+            curves.append(0.5 * np.mean((W @ X.T - y) ** 2, axis=-1))
+    return np.array(curves)

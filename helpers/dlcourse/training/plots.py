@@ -3,6 +3,7 @@
 Colours come from :mod:`dlcourse.plotting` (Okabe-Ito); each optimiser keeps one colour in
 every figure (``OPTIMIZER_COLORS``). Contours are precomputed line segments
 (:func:`surface_contours`), drawn as one LineCollection: far cheaper to redraw than ``contour``.
+At the end, whole-figure helpers the notebooks call (each returns its ``Figure``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from .surfaces import Surface
 
 __all__ = ["OPTIMIZER_COLORS", "optimizer_color", "surface_contours", "plot_surface", "plot_trajectory",
            "plot_loss_curves", "plot_schedule", "plot_layer_norms", "image_mosaic", "plot_image_grid",
-           "plot_train_val"]
+           "plot_train_val", "plot_learning_rate_search", "plot_activation_histograms", "plot_grad_norm_curves",
+           "plot_running_stats", "plot_fit_comparison", "plot_transfer_curves", "plot_search_comparison"]
 
 OPTIMIZER_COLORS = {"sgd": PALETTE["black"], "momentum": PALETTE["blue"], "rmsprop": PALETTE["green"],
                     "adam": PALETTE["vermillion"], "adagrad": PALETTE["purple"]}
@@ -125,3 +127,139 @@ def plot_train_val(ax: Axes, train: np.ndarray, val: np.ndarray, best_epoch: int
     if best_epoch is not None:
         ax.plot([best_epoch], [val[best_epoch - 1]], "o", color=PALETTE["vermillion"], mec="k", ms=7, zorder=4)
     return ax
+
+
+# ---------------------------------------------------------------- whole figures for the notebooks
+
+
+def plot_learning_rate_search(examples: Mapping[float, np.ndarray], etas: np.ndarray, final: np.ndarray,
+                              ok: np.ndarray, J_star: float):
+    """Left: loss curves J(w) per iteration for a few learning rates (``examples``: eta -> curve).
+    Right: the final loss against eta (log axes; diverged runs, ``~ok``, as crosses at 1e3) and
+    the least-squares optimum ``J_star``. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax_c, ax_g) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for (eta, trace), color in zip(examples.items(), [PALETTE["sky"], PALETTE["green"], PALETTE["orange"],
+                                                      PALETTE["vermillion"]]):
+        ax_c.plot(trace, color=color, marker=".", label=f"η = {eta}")
+    ax_c.set(yscale="log", ylim=(0.1, 1e3), xlabel="iteration", ylabel="J(w)",
+             title="loss curves: too small, good, too large")
+    ax_c.legend()
+    ax_g.plot(etas[ok], final[ok], "o-", color=PALETTE["blue"], label="after 300 iterations")
+    ax_g.plot(etas[~ok], np.full((~ok).sum(), 1e3), "x", color=PALETTE["vermillion"], ms=9, label="diverged")
+    ax_g.axhline(J_star, color="0.5", ls="--", lw=1, label="J* (least squares)")
+    ax_g.set(xscale="log", yscale="log", xlabel="learning rate η (log scale)", ylabel="final J(w)",
+             title="option 1: loss against learning rate")
+    ax_g.legend()
+    return fig
+
+
+def plot_activation_histograms(activations: Mapping[str, Mapping[int, np.ndarray]]):
+    """One panel per scheme (title -> {layer: activations (N, width)}): the histogram of each
+    listed layer's activations with its std, log density. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(activations), figsize=(15, 3.4), squeeze=False)
+    axes = axes[0]
+    for ax, (title, layers) in zip(axes, activations.items()):
+        for layer, a in layers.items():
+            ax.hist(a.ravel(), bins=60, histtype="step", density=True, lw=1.5,
+                    label=f"layer {layer} (std {a.std():.2g})")
+        ax.set(title=title, xlabel="activation", yscale="log")
+        ax.legend(fontsize=8)
+    axes[0].set_ylabel("density (log scale)")
+    return fig
+
+
+def plot_grad_norm_curves(norms: Mapping[str, Sequence[float]]):
+    """‖dJ/dW_l‖ against layer l (1 = input side, log scale) for each named setup, with the
+    ratio first/last layer in the legend. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    colors = [PALETTE["blue"], PALETTE["sky"], PALETTE["purple"], PALETTE["green"], PALETTE["orange"]]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for k, (name, norms_l) in enumerate(norms.items()):
+        ax.semilogy(range(1, len(norms_l) + 1), norms_l, marker="o", ms=3, color=colors[k % len(colors)],
+                    label=f"{name}: first/last = {norms_l[0] / norms_l[-1]:.1e}")
+    depth = max(len(v) for v in norms.values())
+    ax.set(xlabel="layer l (1 = input side)", ylabel="‖∂J/∂W⁽ˡ⁾‖",
+           title=f"gradient norm per layer, {depth}-layer MLP, one batch")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_running_stats(trace: Mapping[float, np.ndarray], mean: float, std: float):
+    """Running mean and sqrt(running var) of one feature per training batch (``trace``:
+    momentum -> (T, 2)), one colour per momentum, against the true ``mean`` and ``std``."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    for (m, tr), color in zip(trace.items(), [PALETTE["blue"], PALETTE["orange"]]):
+        tr = np.asarray(tr)
+        ax.plot(tr[:, 0], color=color, label=f"running mean, momentum {m}")
+        ax.plot(tr[:, 1], color=color, ls="--", label=f"sqrt(running var), momentum {m}")
+    ax.axhline(mean, color="gray", lw=0.8)
+    ax.axhline(std, color="gray", lw=0.8, ls="--")
+    ax.set(xlabel="training batch", ylabel="feature 1",
+           title=f"running statistics approach the true mean {mean:g} and std {std:g}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_fit_comparison(fits: Mapping[str, dict], clip: float = 1.5):
+    """Train and validation loss (clipped at ``clip``) of several :func:`fit_regularised_mlp`
+    runs side by side, with the final accuracies in each title. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(fits), figsize=(12, 3.4), sharey=True, squeeze=False)
+    axes = axes[0]
+    for ax, (name, fit) in zip(axes, fits.items()):
+        plot_train_val(ax, np.minimum(fit["train_loss"], clip), np.minimum(fit["val_loss"], clip))
+        ax.set(title=f"{name}\naccuracy: train {fit['train_acc'][-1]:.0%}, validation {fit['val_acc'][-1]:.0%}",
+               xlabel="epoch")
+    axes[0].set_ylabel(f"binary cross-entropy (clipped at {clip:g})")
+    axes[0].legend()
+    plt.tight_layout()
+    return fig
+
+
+def plot_transfer_curves(acc: Mapping[str, np.ndarray], checkpoints: Sequence[int]):
+    """Test accuracy after each checkpoint, one panel per seed (``acc``: strategy -> (seeds,
+    checkpoints)), one colour per strategy. Returns the Figure."""
+    import matplotlib.pyplot as plt
+
+    colors = {"feature extraction": PALETTE["blue"], "fine-tuning": PALETTE["orange"], "from scratch": PALETTE["green"]}
+    n_seeds = len(next(iter(acc.values())))
+    fig, axes = plt.subplots(1, n_seeds, figsize=(12, 3.3), sharey=True, squeeze=False)
+    axes = axes[0]
+    for seed, ax in enumerate(axes):
+        for name, a in acc.items():
+            ax.plot(checkpoints, a[seed], "o-", color=colors.get(name), label=name)
+        ax.set(title=f"seed {seed}: 10 labels per class", xlabel="epochs (full batch: 1 step each)", xscale="log")
+    axes[0].set_ylabel("test accuracy on digits 5-9")
+    axes[0].legend()
+    plt.tight_layout()
+    return fig
+
+
+def plot_search_comparison(val_error, points: Mapping[str, tuple[np.ndarray, np.ndarray]]):
+    """Grid vs random search on a 2-D validation error ``val_error(log_lr, other)`` over
+    log10(lr) in [-4, 0] and other in [0, 1]: its filled contours, the tried points (white) and
+    the best one (a star), one panel per set of ``points`` (name -> (log_lr, other))."""
+    import matplotlib.pyplot as plt
+
+    L, O = np.meshgrid(np.linspace(-4, 0, 200), np.linspace(0, 1, 100))
+    fig, axes = plt.subplots(1, len(points), figsize=(11, 3.6), sharey=True, squeeze=False)
+    axes = axes[0]
+    for ax, (name, (log_lr, other)) in zip(axes, points.items()):
+        ax.contourf(L, O, val_error(L, O), levels=20, cmap="viridis")
+        ax.scatter(log_lr, other, c="white", edgecolors="k", s=40)
+        best = np.argmin(val_error(log_lr, other))
+        ax.scatter(log_lr[best], other[best], marker="*", c=PALETTE["vermillion"], s=250, edgecolors="k")
+        ax.set(title=f"{name}: {len(np.unique(log_lr.round(6)))} distinct learning rates,\n"
+                     f"best error {val_error(log_lr, other).min():.3f} at lr = {10 ** log_lr[best]:.2g}",
+               xlabel="log10(learning rate)")
+    axes[0].set_ylabel("a less important hyperparameter")
+    plt.tight_layout()
+    return fig

@@ -6,7 +6,9 @@ digits 0-4 in about a second, re-used for 5-9 with a handful of labels.
 classifier; fine-tuning also trains the last block(s) with a smaller learning rate. Freezing
 and building those models is the graded exercise (notebook 03): this module only provides
 the base and the data split; training and scoring are :func:`dlcourse.cnn.models.train_classifier`
-and :func:`dlcourse.cnn.models.accuracy`. Importing it imports torch.
+and :func:`dlcourse.cnn.models.accuracy`. :func:`compare_transfer` runs the notebook's
+comparison (feature extraction, fine-tuning, training from scratch) with the student's model
+builders. Importing it imports torch.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from torch import nn
 
 from ..cnn.models import accuracy, train_classifier
 
-__all__ = ["DigitsCNN", "digits_by_class", "few_shot_digits", "pretrain_digits_base"]
+__all__ = ["DigitsCNN", "digits_by_class", "few_shot_digits", "pretrain_digits_base", "compare_transfer"]
 
 
 class DigitsCNN(nn.Module):
@@ -79,3 +81,38 @@ def pretrain_digits_base(classes: Sequence[int] = (0, 1, 2, 3, 4), epochs: int =
     history = train_classifier(model, X, y, epochs=epochs, lr=lr, batch_size=64, seed=seed, progress=False)
     return model, {"test_accuracy": accuracy(model, *digits_by_class(classes, "test")),
                    "seconds": history["seconds"], "losses": history["loss"]}
+
+
+def compare_transfer(base: DigitsCNN, feature_extractor_model, fine_tune_param_groups,
+                     checkpoints: Sequence[int] = (10, 30, 100), lr: float = 3e-3, seeds: Sequence[int] = (0, 1, 2),
+                     n_per_class: int = 10) -> dict[str, np.ndarray]:
+    """Test accuracy on digits 5-9 of three ways to learn them from ``n_per_class`` labels each.
+
+    Per seed: a few-shot split (:func:`few_shot_digits`), then, after ``torch.manual_seed(seed)``,
+    ``feature_extractor_model(base, 5)`` (Adam on its ``classifier`` only), a second one trained
+    with Adam on ``fine_tune_param_groups(model, lr)``, and a fresh ``DigitsCNN(5)`` (Adam on
+    everything), each trained full batch and scored after every checkpoint (total epochs).
+    Returns {"feature extraction", "fine-tuning", "from scratch"} -> (seeds, checkpoints).
+    """
+    from tqdm.auto import tqdm
+
+    acc = {name: np.zeros((len(seeds), len(checkpoints))) for name in ("feature extraction", "fine-tuning",
+                                                                        "from scratch")}
+    for row, seed in enumerate(tqdm(seeds, desc="seeds")):
+        X_few, y_few, X_test, y_test = few_shot_digits(n_per_class=n_per_class, seed=seed)
+        torch.manual_seed(seed)
+        models = {"feature extraction": feature_extractor_model(base, 5)}
+        models["fine-tuning"] = feature_extractor_model(base, 5)
+        models["from scratch"] = DigitsCNN(5)
+        optimizers = {
+            "feature extraction": torch.optim.Adam(models["feature extraction"].classifier.parameters(), lr=lr),
+            "fine-tuning": torch.optim.Adam(fine_tune_param_groups(models["fine-tuning"], lr)),
+            "from scratch": torch.optim.Adam(models["from scratch"].parameters(), lr=lr)}
+        for name, model in models.items():
+            done = 0
+            for k, epochs in enumerate(checkpoints):
+                train_classifier(model, X_few, y_few, epochs=epochs - done, batch_size=None, seed=seed,
+                                 optimizer=optimizers[name], progress=False)
+                done = epochs
+                acc[name][row, k] = accuracy(model, X_test, y_test)
+    return acc
