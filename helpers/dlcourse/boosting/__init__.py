@@ -1,7 +1,8 @@
 """Week 01 - ensembles and boosting: voting, bagging, AdaBoost, Viola-Jones, gradient boosting.
 
-Numerics live in :mod:`.bagging`, :mod:`.stump`, :mod:`.adaboost`, :mod:`.haar` and
-:mod:`.gradient_boosting`; figures in :mod:`.plots`; ipywidgets only in :mod:`.widgets`.
+Numerics live in :mod:`.bagging`, :mod:`.stacking`, :mod:`.stump`, :mod:`.adaboost`, :mod:`.haar`,
+:mod:`.gradient_boosting` and :mod:`.staged` (every stage's predictions and errors); figures in
+:mod:`.plots`, printed tables in :mod:`.tables`; ipywidgets only in :mod:`.widgets`.
 Graded pieces are private (``_fit_stump``...): the notebook asks students to write them; the package
 and the tests reach them through :mod:`.reference` (``ref.fit_stump``).
 

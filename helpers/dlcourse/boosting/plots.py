@@ -26,7 +26,9 @@ from .haar import haar_rectangles
 __all__ = ["make_grid", "class_handles", "class_legend", "style_handles", "pinned_legend", "plot_weighted_points",
            "plot_stump", "plot_decision_regions", "plot_text_table", "add_text_table", "TableArtist",
            "StaticLayer", "freeze_static", "weights_table_cells", "plot_weights_table", "plot_haar_feature",
-           "plot_class_histograms", "plot_staged_errors", "plot_1d_fit", "plot_majority_curves", "plot_oob_curve"]
+           "plot_class_histograms", "plot_staged_errors", "plot_1d_fit", "plot_majority_curves", "plot_oob_curve",
+           "plot_staged_vs_reference", "plot_train_test_curves", "plot_ml2_table", "plot_prediction_walks",
+           "plot_function_space"]
 
 
 def _class_index(y: np.ndarray) -> np.ndarray:
@@ -259,4 +261,68 @@ def plot_oob_curve(ax: Axes, sizes: Sequence[int], oob_scores: Sequence[float], 
     ax.axhline(single_acc, color=PALETTE["black"], ls=":", lw=1, label=f"one deep tree, test ({single_acc:.3f})")
     ax.set(xlabel="number of bagged trees M", ylabel="accuracy", title="Out-of-bag estimate vs held-out test accuracy")
     ax.legend(fontsize=8)
+    return ax
+
+
+def plot_staged_vs_reference(ax: Axes, curves: Mapping[str, np.ndarray], reference: str,
+                             ylabel: str = "test error", title: str = "") -> Axes:
+    """:func:`plot_staged_errors` with the ``reference`` curve (e.g. scikit-learn's) dashed and
+    thick, and a dotted line at the first curve's stage-1 value (one weak learner alone)."""
+    plot_staged_errors(ax, curves, ylabel=ylabel, styles={reference: {"ls": "--", "lw": 2.5}})
+    ax.axhline(next(iter(curves.values()))[0], color="k", lw=0.8, ls=":")
+    ax.set_title(title)
+    return ax
+
+
+def plot_train_test_curves(ax: Axes, curves: Mapping[str, np.ndarray], reference: str,
+                           ylabel: str = "error", title: str = "") -> Axes:
+    """Train and test curves as :func:`~dlcourse.boosting.staged.train_test_curves` returns them;
+    the ``reference`` model's in black (train dashed, test dotted), a dotted vertical line at the
+    lowest test value of the first model."""
+    styles = {f"train ({reference})": dict(ls="--", color="k", lw=1), f"test ({reference})": dict(ls=":", color="k", lw=1.5)}
+    first_test = next(values for label, values in curves.items() if label.startswith("test ("))
+    plot_staged_errors(ax, curves, current=int(np.argmin(first_test)) + 1, styles=styles, ylabel=ylabel)
+    ax.set_title(title)
+    return ax
+
+
+def plot_ml2_table(ax: Axes, data: Mapping, result: Mapping) -> Axes:
+    """The lecture's ML2-grade table after two trees: the six students' features and marks y, the
+    residuals r_m = y - F_{m-1} and predictions F_m of ``result`` (as ``gb_fixed_partitions`` returns
+    it, two trees), and r3 = y - F2; the slide's erratum (student 3's F2 and r3) highlighted."""
+    X, y = data["X"], data["y"]
+    (r1, r2), (F1, F2) = result["residuals"], result["predictions"]
+    r3 = y - F2
+    rows = [[str(i + 1), *(f"{v:g}" for v in X[i, :2]), "yes" if X[i, 2] else "no", f"{X[i, 3]:g}", f"{y[i]:g}",
+             f"{r1[i]:g}", f"{F1[i]:.4g}", f"{r2[i]:.4g}", f"{F2[i]:.5g}", f"{r3[i]:.5g}"] for i in range(len(y))]
+    header = ["#", "lectures", "labs", "CS bg", "ML1", "ML2 (y)", "r1", "F1", "r2", "F2", "r3"]
+    plot_text_table(ax, rows, header, highlight={(2, 9), (2, 10)})
+    ax.set_title(f"Predict your ML2 grade: F0 = {result['F0']:g}, learning rate {data['learning_rate']:g} "
+                 "(highlighted: the slide's erratum)")
+    return ax
+
+
+def plot_prediction_walks(ax: Axes, path: np.ndarray, targets: np.ndarray) -> Axes:
+    """Each sample's prediction F_m(x_i) against the round m (``path`` (M+1, N), row 0 = F_0),
+    with its target y_i as a dashed line."""
+    for i in range(path.shape[1]):
+        ax.plot(path[:, i], color=PALETTE["blue"], lw=1.2)
+        ax.axhline(targets[i], color=PALETTE["orange"], ls="--", lw=0.8)
+    ax.set(xlabel="round m", ylabel="F_m(x_i)", title="Each prediction walks to its mark (dashed): GD iterates")
+    return ax
+
+
+def plot_function_space(ax: Axes, paths: Mapping[str, np.ndarray], targets: np.ndarray, idx: tuple[int, int],
+                        lim: tuple[float, float] = (70, 95)) -> Axes:
+    """Two coordinates (samples ``idx``) of function space: contours of the squared loss
+    0.5 * sum (y_i - F_i)^2 over them, each path's (label -> (M+1, N)) iterates, the targets as a star."""
+    i, j = idx
+    a, b = np.meshgrid(np.linspace(*lim, 120), np.linspace(*lim, 120))
+    ax.contour(a, b, 0.5 * ((targets[i] - a) ** 2 + (targets[j] - b) ** 2), levels=12, cmap="Greys")
+    for k, (label, P) in enumerate(paths.items()):
+        ax.plot(P[:, i], P[:, j], "o-", ms=3, color=[PALETTE["blue"], PALETTE["vermillion"]][k % 2], label=label)
+    ax.plot(targets[i], targets[j], "*", ms=14, color=PALETTE["orange"], label=f"targets ({targets[i]:g}, {targets[j]:g})")
+    ax.set(xlabel=f"F(x) of student {i + 1}", ylabel=f"F(x) of student {j + 1}",
+           title=f"Function space, 2 of {len(targets)} coordinates")
+    ax.legend(fontsize=8, loc="upper left")
     return ax

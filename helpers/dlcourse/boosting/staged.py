@@ -9,7 +9,7 @@ Shapes: N samples, G grid points, M (or T) stages.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 
 import numpy as np
 from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier
@@ -23,7 +23,7 @@ from .stump import Stump
 
 __all__ = ["FitCache", "checked_weak_learner", "stump_geometry", "precompute_adaboost", "moons_split",
            "staged_mean", "fit_bagging", "fit_adaboost", "sine_data", "fit_gradient_boosting",
-           "snap_haar_feature"]
+           "snap_haar_feature", "staged_error", "staged_error_curves", "train_test_curves"]
 
 
 class FitCache:
@@ -203,3 +203,27 @@ def snap_haar_feature(kind: str, row: int, col: int, height: int, width: int,
     note = "" if not moved else (f"snapped {', '.join(moved)}: '{kind}' needs height ÷ {rows}, "
                                  f"width ÷ {cols}, inside {H}×{Wd}")
     return (kind, r, c, h, w), note
+
+
+def staged_error(model, X: np.ndarray, y: np.ndarray, loss: str = "error") -> np.ndarray:
+    """(M,) loss of stages 1..M from ``model.staged_predict(X)``: the misclassification rate
+    (``loss="error"``) or the mean squared error (``loss="mse"``)."""
+    if loss not in ("error", "mse"):
+        raise ValueError(f"loss must be 'error' or 'mse', got {loss!r}")
+    if loss == "error":
+        return np.array([np.mean(p != y) for p in model.staged_predict(X)])
+    return np.array([np.mean((y - p) ** 2) for p in model.staged_predict(X)])
+
+
+def staged_error_curves(models: Mapping[str, object], X: np.ndarray, y: np.ndarray,
+                        loss: str = "error") -> dict[str, np.ndarray]:
+    """label -> (M,) :func:`staged_error` of each fitted model on (X, y), in the order given."""
+    return {label: staged_error(model, X, y, loss) for label, model in models.items()}
+
+
+def train_test_curves(models: Mapping[str, object], train: tuple[np.ndarray, np.ndarray],
+                      test: tuple[np.ndarray, np.ndarray], loss: str = "error") -> dict[str, np.ndarray]:
+    """:func:`staged_error` on the training and the test set for each model: keys
+    ``"train (<name>)"``, ``"test (<name>)"``, model by model in the order given."""
+    return {f"{split} ({name})": staged_error(model, *data, loss)
+            for name, model in models.items() for split, data in (("train", train), ("test", test))}

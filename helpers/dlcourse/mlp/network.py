@@ -16,7 +16,7 @@ small full-batch / mini-batch trainer behind the playground widget.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from .activations import _ACTIVATIONS, _as_float
 from .losses import _bce_with_logits, _cross_entropy_with_logits
 from . import reference as ref
 
-__all__ = ["one_hot", "accuracy", "n_layers"]
+__all__ = ["one_hot", "accuracy", "n_layers", "minibatches"]
 
 INIT_SCHEMES = ("he", "xavier", "glorot", "normal", "zeros")
 OUTPUTS = ("sigmoid", "softmax", "linear")
@@ -44,6 +44,17 @@ def accuracy(y: np.ndarray, out: np.ndarray) -> float:
     out, y = np.asarray(out, dtype=float), np.asarray(y).reshape(-1)
     pred = out.argmax(axis=1) if out.ndim == 2 and out.shape[1] > 1 else (out.reshape(-1) >= 0.5)
     return float(np.mean(pred.astype(int) == y))
+
+
+def minibatches(n: int, batch_size: int | None = None,
+                rng: np.random.Generator | None = None) -> Iterator[np.ndarray]:
+    """One epoch's mini-batches: index arrays covering 0..n-1 in chunks of ``batch_size`` (the
+    last may be shorter; None: one full batch), in the order of ``rng.permutation(n)`` when a
+    generator is given (one permutation per call, so call it once per epoch), else in order."""
+    batch_size = batch_size or n
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
 
 
 def _init_mlp(sizes: Sequence[int], rng: np.random.Generator | int | None = 0,

@@ -1,9 +1,5 @@
-"""Week 02 figures: pure ``(data..., ax) -> Axes`` helpers, no state, no ipywidgets.
-
-Colours come from :mod:`dlcourse.plotting` (Okabe-Ito): class 0 blue, class 1 orange,
-probabilities of class 1 run blue -> white -> orange (``REGION_CMAP``); a function is drawn
-in blue, its derivative in orange, gradients are written in vermillion and updated
-weights in green.
+"""Week 02 figures the widgets and the notebooks share: activations with their saturated regions,
+decision boundaries and lines, loss curves, the lecture's 2-2-2 network (colours: see the package).
 """
 
 from __future__ import annotations
@@ -14,8 +10,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
-from ..plotting import PALETTE, REGION_CMAP, make_grid, plot_points, plot_probability_map
-from ..widgetkit import TextLayer
+from ...plotting import PALETTE, REGION_CMAP, make_grid, plot_points, plot_probability_map
+from ...widgetkit import TextLayer
 
 __all__ = ["SATURATION_Z", "saturated_regions", "plot_activation", "make_grid", "plot_points",
            "plot_probability_map", "plot_decision_boundary", "plot_decision_line", "plot_loss_curve",
