@@ -19,6 +19,7 @@ from .. import as_rng
 from ..arrays import one_hot          # the course's one one-hot encoder (ids of any shape)
 
 __all__ = ["CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "python_docs_text", "DATE_FORMATS", "date_pairs",
+           "date_train_test",
            "DATE_SOURCE_CHARS", "DATE_TARGET_CHARS"]
 
 # ---------------------------------------------------------------- characters
@@ -170,3 +171,12 @@ def date_pairs(n: int, rng: np.random.Generator | int | None = 0, formats: Seque
         d = _dt.date.fromordinal(int(o))
         pairs.append((_human(d, formats[int(f)]), d.isoformat()))
     return pairs
+
+
+def date_train_test(n_train: int = 3000, n_test: int = 500, seed: int = 0) -> tuple[list, list]:
+    """Training pairs ``date_pairs(n_train, rng=seed)`` and up to ``n_test`` held-out pairs: of
+    ``date_pairs(n_test * 6 // 5, rng=seed + 1)``, those not in the training set, in order."""
+    train = date_pairs(n_train, rng=seed)
+    seen = set(train)
+    test = [pair for pair in date_pairs(n_test * 6 // 5, rng=seed + 1) if pair not in seen][:n_test]
+    return train, test

@@ -34,7 +34,7 @@ from dlcourse.training.optimizers import _adam_step
 from .layers import Conv, Dense, Flatten, MaxPool, ReLU, Sequential, SpatialBatchNorm
 
 __all__ = ["Parts", "PART_NAMES", "ARCHITECTURE", "reference_parts", "collect_parts", "torch_capstone",
-           "expected_initial_loss"]
+           "time_torch_epoch", "expected_initial_loss"]
 
 #: the network, layer by layer: (kind, settings, output shape of one sample)
 ARCHITECTURE = (
@@ -242,3 +242,21 @@ def torch_capstone(params, running: tuple | None = None):
             net[1].running_mean.copy_(torch.tensor(np.asarray(running[0], dtype=float)))
             net[1].running_var.copy_(torch.tensor(np.asarray(running[1], dtype=float)))
     return net
+
+
+def time_torch_epoch(net, X: np.ndarray, y: np.ndarray, lr: float = 0.01, batch_size: int = 64, seed: int = 0) -> float:
+    """Seconds for one epoch of Adam on ``net`` (a torch module, e.g. :func:`torch_capstone`) over
+    ``X (N, C, H, W)``, ``y (N,)`` in shuffled mini-batches of ``batch_size`` (trains ``net`` in place)."""
+    import time
+
+    import torch
+    import torch.nn.functional as F
+
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    start = time.perf_counter()
+    for idx in torch.randperm(len(Xt), generator=torch.Generator().manual_seed(seed)).split(batch_size):
+        opt.zero_grad()
+        F.cross_entropy(net(Xt[idx]), yt[idx]).backward()
+        opt.step()
+    return time.perf_counter() - start

@@ -30,6 +30,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..data.text import DATE_SOURCE_CHARS, DATE_TARGET_CHARS, CharVocab
+from ..sequences.translation import exact_match, translate_in_batches   # shared with week 05's translator
 from .positional import _sinusoidal_pe
 
 __all__ = ["TransformerTranslator", "train_transformer_translator", "translate_transformer",
@@ -185,16 +186,12 @@ def _greedy(model: TransformerTranslator, texts: Sequence[str], max_len: int = _
 
 def translate_transformer(model: TransformerTranslator, texts: Sequence[str], batch_size: int = 512) -> list[str]:
     """Greedy translations of ``texts``."""
-    out = []
-    for k in range(0, len(texts), batch_size):
-        out += [model.tgt_vocab.decode(row) for row in _greedy(model, texts[k:k + batch_size])]
-    return out
+    return translate_in_batches(lambda batch: _greedy(model, batch), model.tgt_vocab.decode, texts, batch_size)
 
 
 def transformer_sequence_accuracy(model: TransformerTranslator, pairs: Sequence[tuple[str, str]]) -> float:
     """Fraction of ``pairs`` whose greedy translation equals the target exactly."""
-    predictions = translate_transformer(model, [s for s, _ in pairs])
-    return float(np.mean([p == t for p, (_, t) in zip(predictions, pairs)]))
+    return exact_match(translate_transformer(model, [s for s, _ in pairs]), pairs)
 
 
 @torch.no_grad()
