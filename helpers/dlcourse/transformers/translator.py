@@ -31,7 +31,7 @@ from torch import nn
 
 from ..data.text import DATE_SOURCE_CHARS, DATE_TARGET_CHARS, CharVocab
 from ..sequences.translation import exact_match, translate_in_batches   # shared with week 05's translator
-from .positional import _sinusoidal_pe
+from . import reference as ref
 
 __all__ = ["TransformerTranslator", "train_transformer_translator", "translate_transformer",
            "transformer_sequence_accuracy", "cross_attention_map"]
@@ -90,7 +90,7 @@ class TransformerTranslator(nn.Module):
                 for _ in range(n_layers))
             self.decoder = nn.ModuleList(block_cls(d_model, n_heads, d_ff) for _ in range(n_layers))
             self.out = nn.Linear(d_model, len(self.tgt_vocab))
-        self.register_buffer("pe", torch.as_tensor(_sinusoidal_pe(64, d_model), dtype=torch.float32), persistent=False)
+        self.register_buffer("pe", torch.as_tensor(ref.sinusoidal_pe(64, d_model), dtype=torch.float32), persistent=False)
 
     def _embed(self, emb: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
         return emb(ids) + self.pe[:ids.shape[1]]                        # (N, L, C): N(0, 1) embeddings + PE in [-1, 1]
