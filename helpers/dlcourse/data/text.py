@@ -109,17 +109,18 @@ def zen_text() -> str:
 
 
 def python_docs_text(max_chars: int | None = None) -> str:
-    """The help topics of the Python documentation, as shipped in CPython's ``pydoc_data.topics``.
+    """The help topics of the Python documentation (:func:`~dlcourse.data.language.python_docs`,
+    underlines kept) as one text for a character model.
 
     About 460,000 characters of English prose and code (the text ``help("for")`` shows), joined
     in the sorted order of the topic names; characters outside printable ASCII and newline are
     dropped, so a character vocabulary stays under 100 symbols. The text is part of the Python
     documentation (PSF licence, as CPython itself); nothing is downloaded.
     """
-    from pydoc_data.topics import topics
+    from .language import python_docs
 
     allowed = set(chr(c) for c in range(32, 127)) | {"\n"}
-    text = "\n\n".join(topics[name].strip() for name in sorted(topics))
+    text = "\n\n".join(topic.strip() for topic in python_docs(underlines=True).values())
     text = "".join(ch for ch in text if ch in allowed)
     return text[:max_chars] if max_chars is not None else text
 
