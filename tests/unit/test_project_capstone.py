@@ -252,3 +252,16 @@ def test_collect_parts_refuses_the_naive_convolution_as_too_slow_to_train(pasted
     parts = collect_parts({**pasted, "conv2d": naive})
     assert "too slow" in parts.sources["conv2d"] and parts.conv2d is not naive
     assert parts.sources["max_pool2d"] == "yours"                      # week 03's pooling loops are fast enough
+
+
+def test_time_torch_epoch_takes_one_adam_pass_over_the_data(data):
+    from dlcourse.project.capstone import time_torch_epoch
+
+    X_train, _, y_train, _ = data
+    net = torch_capstone([np.array(p) for p in ref.build_capstone(reference_parts(), _conv2d_backward, rng=0).params.values()])
+    before = [p.detach().clone() for p in net.parameters()]
+    calls = []
+    net.register_forward_hook(lambda module, inputs, output: calls.append(len(inputs[0])))
+    seconds = time_torch_epoch(net, X_train[:200], y_train[:200], lr=0.01, batch_size=64, seed=0)
+    assert seconds > 0 and calls == [64, 64, 64, 8]                         # every sample once
+    assert all(not torch.equal(a, b.detach()) for a, b in zip(before, net.parameters()))
