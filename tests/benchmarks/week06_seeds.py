@@ -1,6 +1,6 @@
 """Seed evidence for the week 06 capstone's accuracy floor (not part of `make test`).
 
-DESIGN "Results of training": the reference training run (``_fit_capstone``: Adam, lr 0.01,
+DESIGN "Results of training": the reference training run (``ref.fit_capstone``: Adam, lr 0.01,
 8 epochs, batches of 64, on the digits split of ``dlcourse.data.digits(images=True, rng=0)``)
 is tuned on seed 0 only; seeds 1-5 verify. The graded test's floor is the worst verification
 seed's test accuracy minus a margin of 0.02 (rounded down to a whole percent).
@@ -21,7 +21,8 @@ import torch.nn.functional as F
 
 from dlcourse.cnn.conv import _conv2d_backward
 from dlcourse.data import digits
-from dlcourse.project.capstone import _build_capstone, _fit_capstone, _softmax_cross_entropy, reference_parts, torch_capstone
+from dlcourse.project import reference as ref
+from dlcourse.project.capstone import reference_parts, torch_capstone
 from dlcourse.project.solver import accuracy
 
 TUNING_SEEDS = [0]
@@ -34,7 +35,7 @@ def main() -> None:
     results = {}
     for seed in TUNING_SEEDS + VERIFICATION_SEEDS:
         start = time.perf_counter()
-        model, _ = _fit_capstone(reference_parts(), _conv2d_backward, X_train, y_train, rng=seed)
+        model, _ = ref.fit_capstone(reference_parts(), _conv2d_backward, X_train, y_train, rng=seed)
         results[seed] = accuracy(model, X_test, y_test)
         kind = "tuning" if seed in TUNING_SEEDS else "verification"
         print(f"seed {seed} ({kind}): test accuracy {results[seed]:.4f} in {time.perf_counter() - start:.1f} s")
@@ -52,18 +53,18 @@ def epoch_times(X: np.ndarray, y: np.ndarray, repeats: int = 3) -> tuple[float, 
     parts = reference_parts()
     numpy_best = torch_best = float("inf")
     for _ in range(repeats):
-        model, states = _build_capstone(parts, _conv2d_backward, rng=0), {}
+        model, states = ref.build_capstone(parts, _conv2d_backward, rng=0), {}
         start = time.perf_counter()
         g = np.random.default_rng(0)
         order = g.permutation(len(X))
         for i in range(0, len(X), 64):
             idx = order[i:i + 64]
-            _, dlogits = _softmax_cross_entropy(model.forward(X[idx]), y[idx])
+            _, dlogits = ref.softmax_cross_entropy(model.forward(X[idx]), y[idx])
             model.backward(dlogits)
             for name, grad in model.grads.items():
                 model.set_param(name, parts.adam_step(model.params[name], grad, states.setdefault(name, {}), 0.01))
         numpy_best = min(numpy_best, time.perf_counter() - start)
-        net = torch_capstone(list(_build_capstone(parts, _conv2d_backward, rng=0).params.values()))
+        net = torch_capstone(list(ref.build_capstone(parts, _conv2d_backward, rng=0).params.values()))
         opt = torch.optim.Adam(net.parameters(), lr=0.01)
         Xt, yt = torch.tensor(X), torch.tensor(y)
         start = time.perf_counter()

@@ -124,3 +124,13 @@ def test_date_pairs_are_seeded_unambiguous_and_iso():
     assert len(DATE_FORMATS) == 6
     one = date_pairs(50, rng=0, formats=["month d, yyyy"])
     assert all("," in s for s, _ in one)
+
+
+def test_date_train_test_holds_out_unseen_dates_in_order():
+    from dlcourse.data import date_pairs, date_train_test
+
+    train, test = date_train_test(n_train=300, n_test=50, seed=4)
+    assert train == date_pairs(300, rng=4) and len(test) == 50
+    assert not set(test) & set(train)
+    candidates = date_pairs(60, rng=5)                                   # n_test * 6 // 5 draws with seed + 1
+    assert test == [p for p in candidates if p not in set(train)][:50]

@@ -68,7 +68,7 @@ def test_ring_lab_selects_snapshots_and_trains_behind_the_button(monkeypatch):
     ex.controls["loss"].value = "minimax log(1 - D)"
     assert not ex.state.trained
     seen = []
-    monkeypatch.setattr(widgets, "_run_ring", lambda key, *a: seen.append(key) or initial)
+    monkeypatch.setattr(widgets.ring, "_run_ring", lambda key, *a: seen.append(key) or initial)   # the ring module
     ex.buttons["Train these settings"].click()
     assert seen == [("minimax log(1 - D)", 1, "equal (3e-3 both)")] and ex.state.trained
     assert len(ex.state.table) == 2

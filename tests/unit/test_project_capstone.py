@@ -14,13 +14,13 @@ from torch import nn
 from course_layout import SOLUTIONS, read
 from dlcourse.cnn.conv import _conv2d_backward
 from dlcourse.data import digits
-from dlcourse.project.capstone import (_build_capstone, _fit_capstone, _softmax_cross_entropy, collect_parts,
-                                       expected_initial_loss, reference_parts, torch_capstone)
+from dlcourse.project import reference as ref
+from dlcourse.project.capstone import collect_parts, expected_initial_loss, reference_parts, torch_capstone
 from dlcourse.project.layers import (Dense, SpatialBatchNorm, max_pool2d_backward,
                                      spatial_batchnorm_backward, spatial_batchnorm_forward)
 from dlcourse.project.solver import accuracy, lr_range_test, predict, train
 from dlcourse.training.batchnorm import _bn_backward, _bn_forward_train
-from dlcourse.training.optimizers import _adam_step
+from dlcourse.training import reference as training_ref
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +94,17 @@ def test_softmax_cross_entropy_reference_matches_torch():
     tZ = torch.tensor(Z, requires_grad=True)
     loss = F.cross_entropy(tZ, torch.tensor(y))
     loss.backward()
-    got_loss, got_dZ = _softmax_cross_entropy(Z, y)
+    got_loss, got_dZ = ref.softmax_cross_entropy(Z, y)
     assert got_loss == pytest.approx(loss.item(), abs=1e-12)
     np.testing.assert_allclose(got_dZ, tZ.grad.numpy(), atol=1e-12)
 
 
 def test_capstone_network_matches_torch_forward_and_backward(data):
     X_train, _, y_train, _ = data
-    model = _build_capstone(reference_parts(), _conv2d_backward, rng=3)
+    model = ref.build_capstone(reference_parts(), _conv2d_backward, rng=3)
     assert model.n_params() == 2762
     X, y = X_train[:24], y_train[:24]
-    loss, dlogits = _softmax_cross_entropy(model.forward(X), y)
+    loss, dlogits = ref.softmax_cross_entropy(model.forward(X), y)
     model.backward(dlogits)
     net = torch_capstone(list(model.params.values())).train()
     t_loss = F.cross_entropy(net(torch.tensor(X)), torch.tensor(y))
@@ -118,14 +118,14 @@ def test_capstone_network_matches_torch_forward_and_backward(data):
 
 def test_initial_loss_is_close_to_ln_10(data):
     X_train, _, y_train, _ = data
-    model = _build_capstone(reference_parts(), _conv2d_backward, rng=0)
-    loss, _ = _softmax_cross_entropy(model.forward(X_train), y_train)
+    model = ref.build_capstone(reference_parts(), _conv2d_backward, rng=0)
+    loss, _ = ref.softmax_cross_entropy(model.forward(X_train), y_train)
     assert expected_initial_loss(10) == pytest.approx(2.302585, abs=1e-6)
     assert abs(loss - math.log(10)) < 0.05
 
 
 def test_sequential_params_are_the_layer_arrays_so_grad_check_can_perturb_them():
-    model = _build_capstone(reference_parts(), _conv2d_backward, rng=0)
+    model = ref.build_capstone(reference_parts(), _conv2d_backward, rng=0)
     params = model.params
     assert list(params) == ["0.w", "0.b", "1.gamma", "1.beta", "5.W", "5.b"]
     params["5.W"][0, 0] += 1.0
@@ -139,8 +139,8 @@ def test_training_learns_a_tiny_batch_and_is_reproducible(data):
     runs = []
     for _ in range(2):
         parts = reference_parts()
-        model = _build_capstone(parts, _conv2d_backward, rng=0)
-        runs.append(train(model, _softmax_cross_entropy, parts.adam_step, X_train[:20], y_train[:20],
+        model = ref.build_capstone(parts, _conv2d_backward, rng=0)
+        runs.append(train(model, ref.softmax_cross_entropy, parts.adam_step, X_train[:20], y_train[:20],
                           lr=0.01, epochs=30, batch_size=10, rng=0))
     assert runs[0].losses == runs[1].losses
     assert runs[0].losses[-1] < 0.05 and runs[0].train_acc[-1] == 1.0
@@ -150,7 +150,7 @@ def test_training_learns_a_tiny_batch_and_is_reproducible(data):
 def test_reference_fit_reaches_the_graded_floor_on_the_tuning_seed(data):
     """The floor 0.95 comes from tests/benchmarks/week06_seeds.py (worst verification seed 0.9711 - 0.02)."""
     X_train, X_test, y_train, y_test = data
-    model, history = _fit_capstone(reference_parts(), _conv2d_backward, X_train, y_train, rng=0)
+    model, history = ref.fit_capstone(reference_parts(), _conv2d_backward, X_train, y_train, rng=0)
     acc = accuracy(model, X_test, y_test)
     assert acc >= 0.95
     sbn = model.layers[1]
@@ -165,20 +165,20 @@ def test_lr_range_test_records_a_descent_and_stops_at_an_explosion(data):
     parts = reference_parts()
 
     def make():
-        return _build_capstone(parts, _conv2d_backward, rng=0)
+        return ref.build_capstone(parts, _conv2d_backward, rng=0)
 
     lrs = np.logspace(-5, 0, 20)
-    losses = lr_range_test(make, _softmax_cross_entropy, _adam_step, X_train, y_train, lrs, batch_size=64, steps=2, rng=0)
+    losses = lr_range_test(make, ref.softmax_cross_entropy, training_ref.adam_step, X_train, y_train, lrs, batch_size=64, steps=2, rng=0)
     assert losses.shape == (20,) and np.isfinite(losses).all()
     assert abs(losses[0] - math.log(10)) < 0.1 and losses.min() < 1.0
     calls = []
 
     def exploding_loss(Z, y):                            # finite for 4 calls (2 rates x 2 steps), then inf
         calls.append(1)
-        loss, dZ = _softmax_cross_entropy(Z, y)
+        loss, dZ = ref.softmax_cross_entropy(Z, y)
         return (loss if len(calls) <= 4 else math.inf), dZ
 
-    cut = lr_range_test(make, exploding_loss, _adam_step, X_train, y_train, lrs, batch_size=64, steps=2, rng=0)
+    cut = lr_range_test(make, exploding_loss, training_ref.adam_step, X_train, y_train, lrs, batch_size=64, steps=2, rng=0)
     assert np.isfinite(cut[:2]).all() and np.isinf(cut[2:]).all() and len(calls) == 5
 
 
@@ -214,8 +214,8 @@ def test_a_network_of_the_earlier_weeks_solutions_matches_the_reference_network(
     X, y = X_train[:16], y_train[:16]
     grads = []
     for parts in (collect_parts(pasted), reference_parts()):
-        model = _build_capstone(parts, _conv2d_backward, rng=0)
-        loss, dlogits = _softmax_cross_entropy(model.forward(X), y)
+        model = ref.build_capstone(parts, _conv2d_backward, rng=0)
+        loss, dlogits = ref.softmax_cross_entropy(model.forward(X), y)
         model.backward(dlogits)
         grads.append(model.grads)
     for name in grads[0]:
@@ -233,7 +233,7 @@ def test_collect_parts_falls_back_and_says_why(pasted):
     assert "NotImplementedError" in parts.sources["conv2d"]
     assert parts.sources["adam_step"] == "reference (not pasted)"
     assert parts.sources["batchnorm_forward"].startswith("reference (paste both")
-    assert parts.relu is not broken["relu"] and parts.adam_step is _adam_step
+    assert parts.relu is not broken["relu"] and parts.adam_step is training_ref.adam_step
     assert parts.layer_forward is pasted["layer_forward"]
     assert "week 03  conv2d" in parts.report()
 
@@ -252,3 +252,16 @@ def test_collect_parts_refuses_the_naive_convolution_as_too_slow_to_train(pasted
     parts = collect_parts({**pasted, "conv2d": naive})
     assert "too slow" in parts.sources["conv2d"] and parts.conv2d is not naive
     assert parts.sources["max_pool2d"] == "yours"                      # week 03's pooling loops are fast enough
+
+
+def test_time_torch_epoch_takes_one_adam_pass_over_the_data(data):
+    from dlcourse.project.capstone import time_torch_epoch
+
+    X_train, _, y_train, _ = data
+    net = torch_capstone([np.array(p) for p in ref.build_capstone(reference_parts(), _conv2d_backward, rng=0).params.values()])
+    before = [p.detach().clone() for p in net.parameters()]
+    calls = []
+    net.register_forward_hook(lambda module, inputs, output: calls.append(len(inputs[0])))
+    seconds = time_torch_epoch(net, X_train[:200], y_train[:200], lr=0.01, batch_size=64, seed=0)
+    assert seconds > 0 and calls == [64, 64, 64, 8]                         # every sample once
+    assert all(not torch.equal(a, b.detach()) for a, b in zip(before, net.parameters()))

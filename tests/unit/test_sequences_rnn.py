@@ -277,3 +277,42 @@ def test_sampling_temperature(char_model):
     assert ent(p_hot) > ent(p_cold)
     with pytest.raises(ValueError, match="prefix"):
         charmodel.sample_text(model, vocab, "", 5)
+
+
+# ---------------------------------------------------------------------------- probes of the notebook's demos
+def test_spot_check_gradients_is_tiny_for_bptt_and_large_for_a_wrong_gradient(params, batch):
+    from dlcourse.sequences import probes
+    from dlcourse.sequences import reference as ref
+
+    X, y, _ = batch
+    _, grads, _ = ref.rnn_backward(params, X, y)
+    loss = lambda: ref.sequence_loss(ref.rnn_forward(X, None, params)[1], y)          # noqa: E731
+    before = {k: v.copy() for k, v in params.items()}
+    errors = probes.spot_check_gradients(loss, params, grads, np.random.default_rng(0))
+    assert set(errors) == set(params) and max(errors.values()) < 1e-6
+    assert all(np.array_equal(params[k], before[k]) for k in params)           # restored in place
+    wrong = dict(grads, W_hh=-grads["W_hh"])
+    assert probes.spot_check_gradients(loss, params, wrong, np.random.default_rng(0))["W_hh"] > 0.5
+
+
+def test_last_step_gradient_norms_match_autograd_at_the_pre_activations():
+    from dlcourse.sequences import probes
+    from dlcourse.sequences import reference as ref
+
+    T_, M_, H_, K_ = 8, 3, 5, 4
+    gen = np.random.default_rng(0)
+    X, y = probes.time_stamped_inputs(T_, M_, K_, gen)
+    assert X.shape == (T_, 1, M_ + T_) and np.array_equal(X[:, 0, M_:], np.eye(T_))
+    P = probes.random_rnn(M_, H_, K_, 2.0, gen, stamp=T_)
+    norms = probes.last_step_gradient_norms(ref.rnn_backward, P, X, y, M_)
+    Pt = {k: torch.tensor(v, requires_grad=True) for k, v in P.items()}
+    h, pre = torch.zeros(1, H_, dtype=torch.float64), []
+    for t in range(T_):
+        a = torch.tensor(X[t]) @ Pt["W_xh"].T + h @ Pt["W_hh"].T + Pt["b_h"]
+        a.retain_grad()
+        pre.append(a)
+        h = torch.tanh(a)
+    loss_T = nn.functional.cross_entropy(h @ Pt["W_hy"].T + Pt["b_y"], torch.tensor(y[-1]))
+    loss_T.backward()
+    oracle = np.array([a.grad.norm().item() for a in pre])
+    assert np.allclose(norms, oracle, rtol=1e-8, atol=1e-14)

@@ -7,19 +7,20 @@ import torch
 from torch import nn
 
 from dlcourse.transformers import induction, translator
+from dlcourse.transformers import reference as ref
 
 
 def test_reference_decoder_block_equals_torchs_decoder_layer():
     torch.manual_seed(0)
-    mine = translator._DecoderBlock(12, 3, 24).double().eval()
-    ref = nn.TransformerDecoderLayer(12, 3, 24, dropout=0.0, batch_first=True, dtype=torch.float64).eval()
-    ref.load_state_dict(mine.state_dict())
+    mine = ref.DecoderBlock(12, 3, 24).double().eval()
+    oracle = nn.TransformerDecoderLayer(12, 3, 24, dropout=0.0, batch_first=True, dtype=torch.float64).eval()
+    oracle.load_state_dict(mine.state_dict())
     tgt, mem = torch.randn(2, 5, 12, dtype=torch.float64), torch.randn(2, 7, 12, dtype=torch.float64)
     pad = torch.zeros(2, 7, dtype=torch.bool)
     pad[1, 5:] = True
     future = torch.ones(5, 5, dtype=torch.bool).triu(1)
     with torch.no_grad():
-        assert torch.allclose(mine(tgt, mem, pad), ref(tgt, mem, tgt_mask=future, memory_key_padding_mask=pad),
+        assert torch.allclose(mine(tgt, mem, pad), oracle(tgt, mem, tgt_mask=future, memory_key_padding_mask=pad),
                               atol=1e-10)
 
 

@@ -136,14 +136,14 @@ def test_attention_cost_shows_the_students_formula_and_measures_only_on_the_butt
 def test_attention_cost_reference_matches_torchs_flop_counter():
     from torch.utils.flop_counter import FlopCounterMode
 
-    from dlcourse.transformers.attention import _attention_cost
+    from dlcourse.transformers import reference as ref
 
     for N, d, nh in [(32, 16, 4), (17, 12, 3)]:
         q = torch.randn(1, nh, N, d // nh)
         with FlopCounterMode(display=False) as counter:
             w = torch.softmax(q @ q.transpose(-2, -1), dim=-1)
             _ = w @ q
-        assert _attention_cost(N, d, nh) == (counter.get_total_flops(), w.numel() * 4)
+        assert ref.attention_cost(N, d, nh) == (counter.get_total_flops(), w.numel() * 4)
 
 
 def test_patch_explorer_cuts_the_digit_as_unfold_does():

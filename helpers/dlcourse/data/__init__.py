@@ -15,7 +15,8 @@ from .generative import (MIXTURE_1D, digits_16, gaussian_ring, mixture_1d, mixtu
                          ring_centers)
 from .images import PHOTOS, digits, lfw_faces, photo
 from .shapes import SHAPE_CLASSES, XO_FILTERS, shapes_dataset, xo_images
-from .text import DATE_FORMATS, HELLO_VOCAB, CharVocab, date_pairs, hello_sequences, python_docs_text, zen_text
+from .text import (DATE_FORMATS, HELLO_VOCAB, CharVocab, date_pairs, date_train_test, hello_sequences, python_docs_text,
+                   zen_text)
 from .tables import (ADABOOST_TOY_MISTAKES, BACKPROP_222, ML2_GRADES, adaboost_toy, backprop_222,
                      ml2_grades)
 from .toy import noisy_sine, spirals, toy_2d, two_moons, xor
@@ -25,6 +26,7 @@ __all__ = [
     "two_moons", "noisy_sine", "xor", "spirals", "toy_2d", "lfw_faces", "digits", "photo", "PHOTOS",
     "xo_images", "XO_FILTERS", "SHAPE_CLASSES", "shapes_dataset",
     "CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "python_docs_text", "date_pairs", "DATE_FORMATS",
+    "date_train_test",
     "digit_canvas", "add_tag", "TAG_SIZE", "CANVAS_SIZE",
     "ring_centers", "gaussian_ring", "MIXTURE_1D", "mixture_1d", "mixture_1d_density", "digits_16",
 ]

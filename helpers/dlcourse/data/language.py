@@ -173,14 +173,18 @@ def structured_corpus(n_sentences: int = 4000, rng: np.random.Generator | int | 
     return StructuredCorpus(tuple(sentences), {k: tuple(v) for k, v in FAMILIES.items()})
 
 
-def python_docs(topics: Sequence[str] | None = None) -> dict[str, str]:
+def python_docs(topics: Sequence[str] | None = None, *, underlines: bool = False) -> dict[str, str]:
     """Topic name -> text of the Python Language Reference topics shipped in ``pydoc_data``.
 
-    These are the pages ``help("for")`` shows (79 topics in CPython 3.11, about 460k characters).
-    Section-underline lines of ``=`` / ``-`` / ``*`` are dropped.
+    These are the pages ``help("for")`` shows (79 topics in CPython 3.11, about 460k characters),
+    in sorted order of the names unless ``topics`` are given. Section-underline lines of ``=`` /
+    ``-`` / ``*`` are dropped unless ``underlines`` (then each text is exactly as shipped). The
+    one reader of this corpus: :func:`~dlcourse.data.text.python_docs_text` joins it into one text.
     """
     from pydoc_data.topics import topics as _topics
 
     names = sorted(_topics) if topics is None else list(topics)
+    if underlines:
+        return {name: _topics[name] for name in names}
     clean = lambda text: "\n".join(line for line in text.splitlines() if not re.fullmatch(r"\s*[=\-*~^]{3,}\s*", line))  # noqa: E731
     return {name: clean(_topics[name]) for name in names}

@@ -19,6 +19,7 @@ from .. import as_rng
 from ..arrays import one_hot          # the course's one one-hot encoder (ids of any shape)
 
 __all__ = ["CharVocab", "HELLO_VOCAB", "hello_sequences", "zen_text", "python_docs_text", "DATE_FORMATS", "date_pairs",
+           "date_train_test",
            "DATE_SOURCE_CHARS", "DATE_TARGET_CHARS"]
 
 # ---------------------------------------------------------------- characters
@@ -108,17 +109,18 @@ def zen_text() -> str:
 
 
 def python_docs_text(max_chars: int | None = None) -> str:
-    """The help topics of the Python documentation, as shipped in CPython's ``pydoc_data.topics``.
+    """The help topics of the Python documentation (:func:`~dlcourse.data.language.python_docs`,
+    underlines kept) as one text for a character model.
 
     About 460,000 characters of English prose and code (the text ``help("for")`` shows), joined
     in the sorted order of the topic names; characters outside printable ASCII and newline are
     dropped, so a character vocabulary stays under 100 symbols. The text is part of the Python
     documentation (PSF licence, as CPython itself); nothing is downloaded.
     """
-    from pydoc_data.topics import topics
+    from .language import python_docs
 
     allowed = set(chr(c) for c in range(32, 127)) | {"\n"}
-    text = "\n\n".join(topics[name].strip() for name in sorted(topics))
+    text = "\n\n".join(topic.strip() for topic in python_docs(underlines=True).values())
     text = "".join(ch for ch in text if ch in allowed)
     return text[:max_chars] if max_chars is not None else text
 
@@ -170,3 +172,12 @@ def date_pairs(n: int, rng: np.random.Generator | int | None = 0, formats: Seque
         d = _dt.date.fromordinal(int(o))
         pairs.append((_human(d, formats[int(f)]), d.isoformat()))
     return pairs
+
+
+def date_train_test(n_train: int = 3000, n_test: int = 500, seed: int = 0) -> tuple[list, list]:
+    """Training pairs ``date_pairs(n_train, rng=seed)`` and up to ``n_test`` held-out pairs: of
+    ``date_pairs(n_test * 6 // 5, rng=seed + 1)``, those not in the training set, in order."""
+    train = date_pairs(n_train, rng=seed)
+    seen = set(train)
+    test = [pair for pair in date_pairs(n_test * 6 // 5, rng=seed + 1) if pair not in seen][:n_test]
+    return train, test

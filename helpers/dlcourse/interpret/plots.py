@@ -10,7 +10,8 @@ from matplotlib.patches import Rectangle
 
 from ..plotting import PALETTE, SEQUENTIAL
 
-__all__ = ["montage", "map_grid", "filter_grid", "upsample", "blend", "overlay", "image", "patches_grid"]
+__all__ = ["montage", "map_grid", "filter_grid", "upsample", "blend", "overlay", "image", "patches_grid",
+           "synthesized"]
 
 
 def montage(tiles: np.ndarray, ncols: int | None = None, pad: int = 1, per_tile: bool = False) -> np.ndarray:
@@ -102,3 +103,13 @@ def patches_grid(X: np.ndarray, found: Sequence[tuple[int, tuple, float]], axes)
         ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0, r1 - r0, fill=False, lw=2, ec=PALETTE["orange"]))
     for ax in list(axes)[len(found):]:
         ax.axis("off")
+
+
+def synthesized(img: np.ndarray, ax, label: str):
+    """A synthesised input (any range, grey scale stretched to its own min and max) without ticks,
+    titled ``label`` and its largest absolute pixel value ``max|x|``."""
+    img = np.asarray(img)
+    ax.imshow(img, cmap="gray")
+    ax.set(xticks=[], yticks=[])
+    ax.set_title(f"{label}, max|x| {np.abs(img).max():.0f}", fontsize=8)
+    return ax

@@ -17,7 +17,7 @@ import ipywidgets as ipw
 
 from ..plotting import PALETTE
 from ..widgetkit import Explorer, freeze_static, note, title
-from .structuring import _diagnose
+from . import reference as ref
 
 __all__ = ["diagnosis_explorer"]
 
@@ -42,7 +42,7 @@ def compute_diagnosis(human: int = 3, train_err: float = 0.08, dev_err: float = 
                       diagnose=None) -> DiagnosisState:
     """The diagnosis of (train, dev) errors against the ``human``-th rung of the ladder."""
     label, human_err = HUMAN_LADDER[human]
-    d = (diagnose or _diagnose)(train_err, dev_err, human_err=human_err, tol=tol)
+    d = (diagnose or ref.diagnose)(train_err, dev_err, human_err=human_err, tol=tol)
     return DiagnosisState(label, human_err, train_err, dev_err, float(d["avoidable_bias"]), float(d["variance"]),
                           str(d["focus"]))
 

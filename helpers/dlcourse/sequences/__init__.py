@@ -8,6 +8,9 @@ hidden state ``h (N, H)``; weights in torch's (out, in) layout):
 * :mod:`.lstm` - LSTM steps in the lecture's notation and GRU steps in the Coursera DLS form (four / three matrices acting
   on ``[h_prev, x_t]``), parameter counts, conversion to and from ``torch.nn.LSTMCell``;
 * :mod:`.decoding` - greedy and beam search with length normalisation; :mod:`.bleu` - BLEU.
+* :mod:`.probes` - the notebook's gradient spot check and last-step gradient probe (they run
+  the student's functions); :mod:`.translation` - batched greedy translation, exact match and
+  printing, shared by both date translators (week 09's transformer too).
 
 torch (import them explicitly): :mod:`.attention` (dot / general / concat / additive scores,
 softmax weights, context and attention vectors in NumPy, the lecture's worked example, and the

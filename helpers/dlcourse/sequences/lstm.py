@@ -31,7 +31,8 @@ import numpy as np
 
 from .. import as_rng
 
-__all__ = ["LSTM_GATES", "GRU_GATES", "init_lstm", "init_gru", "to_torch_lstmcell", "from_torch_lstmcell"]
+__all__ = ["LSTM_GATES", "GRU_GATES", "init_lstm", "init_gru", "to_torch_lstmcell", "from_torch_lstmcell",
+           "to_torch_grucell"]
 
 LSTM_GATES = ("f", "i", "c", "o")          # keys W_<g>, b_<g>; "c" is the candidate c_tilde
 GRU_GATES = ("z", "r", "h")
@@ -122,6 +123,28 @@ def to_torch_lstmcell(P: Mapping[str, np.ndarray]):
         cell.weight_hh.copy_(torch.from_numpy(W[:, :H]))
         cell.weight_ih.copy_(torch.from_numpy(W[:, H:]))
         cell.bias_ih.copy_(torch.from_numpy(np.concatenate([P[f"b_{g}"] for g in _TORCH_ORDER])))
+        cell.bias_hh.zero_()
+    return cell
+
+
+def to_torch_grucell(P: Mapping[str, np.ndarray], negate_z: bool = False):
+    """An ``nn.GRUCell`` (float64) with the GRU weights of ``P`` copied in torch's row order
+    (r, z, n); ``negate_z`` flips the sign of the z rows (torch's z is our 1 - z).
+
+    torch applies the reset gate after the matrix product, so the copy computes the GRU of ``P``
+    only where r = 1 (and z negated).
+    """
+    import torch
+    from torch import nn
+    H = P["W_z"].shape[0]
+    sign = -1.0 if negate_z else 1.0
+    W = np.concatenate([P["W_r"], sign * P["W_z"], P["W_h"]])                 # (3H, H + M)
+    b = np.concatenate([P["b_r"], sign * P["b_z"], P["b_h"]])
+    cell = nn.GRUCell(W.shape[1] - H, H).double()
+    with torch.no_grad():
+        cell.weight_ih.copy_(torch.from_numpy(W[:, H:]))
+        cell.weight_hh.copy_(torch.from_numpy(W[:, :H]))
+        cell.bias_ih.copy_(torch.from_numpy(b))
         cell.bias_hh.zero_()
     return cell
 

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 
 from ..plotting import PALETTE
 
-__all__ = ["CELL_COLORS", "GATE_COLORS", "plot_grad_norms", "plot_gates"]
+__all__ = ["CELL_COLORS", "GATE_COLORS", "plot_grad_norms", "plot_gates", "plot_last_step_gradients", "plot_loss_curve"]
 
 CELL_COLORS = {"rnn": PALETTE["vermillion"], "lstm": PALETTE["blue"], "gru": PALETTE["green"]}
 GATE_COLORS = {"f": PALETTE["blue"], "i": PALETTE["orange"], "o": PALETTE["green"], "c_tilde": PALETTE["purple"]}
@@ -48,4 +48,25 @@ def plot_gates(ax: Axes, gates: Mapping[str, np.ndarray], keys=("f", "i", "o")) 
             ax.plot(np.arange(len(g)), g, color=GATE_COLORS[k], lw=1.8, label=_GATE_NAMES[k])
     ax.set_ylim(-0.05, 1.05)
     ax.set_ylabel("gate value")
+    return ax
+
+
+def plot_last_step_gradients(ax: Axes, norms_by_gain: Mapping[float, np.ndarray]) -> Axes:
+    """``||d loss_T / d a_k||`` against the step k = 1..T (log scale), one line per gain of W_hh
+    (blue, green, orange, vermillion in the order given)."""
+    colors = [PALETTE["blue"], PALETTE["green"], PALETTE["orange"], PALETTE["vermillion"]]
+    T = 0
+    for (gain, norms), color in zip(norms_by_gain.items(), colors):
+        T = len(norms)
+        ax.semilogy(np.arange(1, T + 1), norms, "o-", ms=3, color=color, label=f"gain {gain}")
+    ax.set(xlabel="step k", ylabel="norm of d loss_T / d a_k",
+           title=f"How far back the last step's gradient reaches (T = {T})")
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_loss_curve(ax: Axes, losses, title: str, color: str = PALETTE["blue"]) -> Axes:
+    """A training loss per step (log scale)."""
+    ax.plot(losses, color=color)
+    ax.set(yscale="log", xlabel="training step", ylabel="cross-entropy per character", title=title)
     return ax

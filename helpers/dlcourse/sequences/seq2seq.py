@@ -32,9 +32,10 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..data.text import DATE_SOURCE_CHARS, DATE_TARGET_CHARS, CharVocab
 from .attention import _LuongAttention
+from .translation import exact_match, print_translations, translate_in_batches
 
 __all__ = ["DateTranslator", "train_translator", "translate", "sequence_accuracy", "attention_map",
-           "next_token_logprobs"]
+           "next_token_logprobs", "print_translations"]         # print_translations: from .translation
 
 _SPECIALS = ("<pad>", "<sos>", "<eos>")
 _MAX_OUT = 12                     # ISO dates have 10 characters, + <eos>, + 1 spare
@@ -191,19 +192,12 @@ def _greedy(model: DateTranslator, texts: Sequence[str], max_len: int = _MAX_OUT
 
 def translate(model: DateTranslator, texts: Sequence[str], batch_size: int = 512) -> list[str]:
     """Greedy translations of ``texts`` (lower-case, characters of the source vocabulary)."""
-    out = []
-    for k in range(0, len(texts), batch_size):
-        ids, _ = _greedy(model, texts[k:k + batch_size])
-        out += [model.tgt_vocab.decode(row) for row in ids]
-    return out
+    return translate_in_batches(lambda batch: _greedy(model, batch)[0], model.tgt_vocab.decode, texts, batch_size)
 
 
 def sequence_accuracy(model: DateTranslator, pairs: Sequence[tuple[str, str]]) -> float:
     """Fraction of ``pairs`` whose greedy translation equals the target exactly."""
-    if not pairs:
-        return float("nan")
-    predictions = translate(model, [s for s, _ in pairs])
-    return float(np.mean([p == t for p, (_, t) in zip(predictions, pairs)]))
+    return exact_match(translate(model, [s for s, _ in pairs]), pairs)
 
 
 def attention_map(model: DateTranslator, text: str) -> tuple[str, np.ndarray]:

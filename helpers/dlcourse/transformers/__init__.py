@@ -17,7 +17,8 @@ Shapes: a batch of sequences is ``x (N, T, C)`` (batch first, as in nanoGPT and
 
 Figures in :mod:`.plots`; ipywidgets only in :mod:`.widgets` (a subpackage). Graded pieces are private (a
 leading underscore): the notebooks ask students to write them, and the widgets accept the
-students' versions. Importing this package loads NumPy only.
+students' versions; the package and the tests reach them through :mod:`.reference`, by exercise
+name. Importing this package loads NumPy only.
 """
 
 __all__: list[str] = []

@@ -9,7 +9,8 @@ from matplotlib.axes import Axes
 
 from ..plotting import PALETTE, SEQUENTIAL
 
-__all__ = ["plot_pe", "plot_weights", "plot_training", "plot_attention_cost"]
+__all__ = ["plot_pe", "plot_weights", "plot_training", "plot_attention_cost", "plot_loss_curves", "plot_cross_attention",
+           "plot_copy_losses", "plot_head_maps"]
 
 
 def plot_pe(ax: Axes, pe: np.ndarray) -> Axes:
@@ -54,3 +55,41 @@ def plot_attention_cost(ax: Axes, Ns: Sequence[int], seconds: Sequence[float], f
     ax.set(xlabel="sequence length N", ylabel="time per attention (ms)")
     ax.legend()
     return ax
+
+
+def plot_loss_curves(ax: Axes, losses: dict, title: str) -> Axes:
+    """Training losses per step (log scale), one labelled line per model (blue, orange, green)."""
+    for (name, loss), color in zip(losses.items(), [PALETTE["blue"], PALETTE["orange"], PALETTE["green"]]):
+        ax.plot(loss, color=color, label=name)
+    ax.set(yscale="log", xlabel="training step", ylabel="cross-entropy per character", title=title)
+    ax.legend()
+    return ax
+
+
+def plot_cross_attention(ax: Axes, text: str, output: str, weights: np.ndarray) -> Axes:
+    """Cross-attention weights (T_out, S) of a translation: a row per output character, a column
+    per source character of ``text``."""
+    ax.imshow(weights, cmap="Blues", vmin=0, aspect="auto")
+    ax.set(xticks=range(len(text)), xticklabels=list(text), yticks=range(len(output)),
+           yticklabels=list(output), title="cross-attention of the last decoder block (heads averaged)")
+    ax.grid(False)
+    return ax
+
+
+def plot_copy_losses(ax: Axes, steps, first, second) -> Axes:
+    """The induction task's loss on the first copy and on the second copy of [A, A] against the step."""
+    ax.plot(steps, first, "o-", color=PALETTE["blue"], label="first copy (unpredictable)")
+    ax.plot(steps, second, "o-", color=PALETTE["orange"], label="second copy")
+    ax.set(xlabel="training step", ylabel="cross-entropy", title="loss on [A, A]")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_head_maps(axes, maps: np.ndarray, heads: Sequence[tuple[int, int]]):
+    """Attention maps ``maps (layers, heads, T, T)`` of the chosen (layer, head) pairs, one per axes,
+    in [0, 1]; the first axes carries the "query" label."""
+    for ax, (layer, head) in zip(axes, heads):
+        ax.imshow(maps[layer, head], cmap="Blues", vmin=0, vmax=1)
+        ax.set(title=f"layer {layer}, head {head}", xlabel="key", ylabel="query" if ax is axes[0] else None)
+        ax.grid(False)
+    return axes

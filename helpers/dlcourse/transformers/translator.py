@@ -30,7 +30,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..data.text import DATE_SOURCE_CHARS, DATE_TARGET_CHARS, CharVocab
-from .positional import _sinusoidal_pe
+from ..sequences.translation import exact_match, translate_in_batches   # shared with week 05's translator
+from . import reference as ref
 
 __all__ = ["TransformerTranslator", "train_transformer_translator", "translate_transformer",
            "transformer_sequence_accuracy", "cross_attention_map"]
@@ -89,7 +90,7 @@ class TransformerTranslator(nn.Module):
                 for _ in range(n_layers))
             self.decoder = nn.ModuleList(block_cls(d_model, n_heads, d_ff) for _ in range(n_layers))
             self.out = nn.Linear(d_model, len(self.tgt_vocab))
-        self.register_buffer("pe", torch.as_tensor(_sinusoidal_pe(64, d_model), dtype=torch.float32), persistent=False)
+        self.register_buffer("pe", torch.as_tensor(ref.sinusoidal_pe(64, d_model), dtype=torch.float32), persistent=False)
 
     def _embed(self, emb: nn.Embedding, ids: torch.Tensor) -> torch.Tensor:
         return emb(ids) + self.pe[:ids.shape[1]]                        # (N, L, C): N(0, 1) embeddings + PE in [-1, 1]
@@ -185,16 +186,12 @@ def _greedy(model: TransformerTranslator, texts: Sequence[str], max_len: int = _
 
 def translate_transformer(model: TransformerTranslator, texts: Sequence[str], batch_size: int = 512) -> list[str]:
     """Greedy translations of ``texts``."""
-    out = []
-    for k in range(0, len(texts), batch_size):
-        out += [model.tgt_vocab.decode(row) for row in _greedy(model, texts[k:k + batch_size])]
-    return out
+    return translate_in_batches(lambda batch: _greedy(model, batch), model.tgt_vocab.decode, texts, batch_size)
 
 
 def transformer_sequence_accuracy(model: TransformerTranslator, pairs: Sequence[tuple[str, str]]) -> float:
     """Fraction of ``pairs`` whose greedy translation equals the target exactly."""
-    predictions = translate_transformer(model, [s for s, _ in pairs])
-    return float(np.mean([p == t for p, (_, t) in zip(predictions, pairs)]))
+    return exact_match(translate_transformer(model, [s for s, _ in pairs]), pairs)
 
 
 @torch.no_grad()

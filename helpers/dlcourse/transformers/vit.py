@@ -50,13 +50,13 @@ class TinyViT(nn.Module):
                  n_layers: int = 2, n_heads: int = 4, n_classes: int = 10, block_cls: type | None = None,
                  patchify: Callable | None = None):
         super().__init__()
-        from .gpt import _TransformerBlock
+        from . import reference as ref
         n = (image_size // patch) ** 2
         self.patch, self.patchify = patch, patchify or _patchify
         self.embed = nn.Linear(channels * patch * patch, d_model)
         self.cls = nn.Parameter(torch.zeros(1, 1, d_model))
         self.pos = nn.Parameter(0.02 * torch.randn(1, n + 1, d_model))
-        block_cls = block_cls or _TransformerBlock
+        block_cls = block_cls or ref.TransformerBlock
         self.blocks = nn.ModuleList(block_cls(d_model, n_heads, 4 * d_model, norm_first=True) for _ in range(n_layers))
         self.norm, self.head = nn.LayerNorm(d_model), nn.Linear(d_model, n_classes)
 

@@ -3,9 +3,10 @@
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from dlcourse.project import reference as ref
 from dlcourse.project.layers import Conv, Dense, Flatten, MaxPool, ReLU, Sequential, SpatialBatchNorm
 from dlcourse.project.solver import train
-from mistakes import right, wrong
+from mistakes import quiz, right, variant, variants, wrong
 
 
 # ---------------------------------------------------------------------------- conv2d_backward
@@ -13,27 +14,26 @@ def _windows(x_pad, F, stride, Ho, Wo):
     return sliding_window_view(x_pad, (F, F), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :Ho, :Wo]
 
 
-def _cb(flip=False, no_crop=False, stride_in_dw=True, overwrite=False, mean_db=False):
-    def conv2d_backward(dout, x, w, stride=1, padding=0):
-        F = w.shape[2]
-        H, W = x.shape[2:]
-        Ho, Wo = dout.shape[2:]
-        x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-        windows = _windows(x_pad, F, stride if stride_in_dw else 1, Ho, Wo)
-        db = dout.mean(axis=(0, 2, 3)) if mean_db else dout.sum(axis=(0, 2, 3))
-        dw = np.einsum("nkij,ncijuv->kcuv", dout, windows)
-        wk = np.flip(w, axis=(2, 3)) if flip else w
-        dx_pad = np.zeros_like(x_pad)
-        for u in range(F):
-            for v in range(F):
-                part = np.einsum("nkij,kc->ncij", dout, wk[:, :, u, v])
-                if overwrite:
-                    dx_pad[:, :, u:u + stride * Ho:stride, v:v + stride * Wo:stride] = part
-                else:
-                    dx_pad[:, :, u:u + stride * Ho:stride, v:v + stride * Wo:stride] += part
-        dx = dx_pad if no_crop else dx_pad[:, :, padding:padding + H, padding:padding + W]
-        return dx, dw, db
-    return conv2d_backward
+def _cb(dout, x, w, stride=1, padding=0, *, flip=False, no_crop=False, stride_in_dw=True, overwrite=False,
+        mean_db=False, zero_dw=False):
+    F = w.shape[2]
+    H, W = x.shape[2:]
+    Ho, Wo = dout.shape[2:]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = _windows(x_pad, F, stride if stride_in_dw else 1, Ho, Wo)
+    db = dout.mean(axis=(0, 2, 3)) if mean_db else dout.sum(axis=(0, 2, 3))
+    dw = np.einsum("nkij,ncijuv->kcuv", dout, windows)
+    wk = np.flip(w, axis=(2, 3)) if flip else w
+    dx_pad = np.zeros_like(x_pad)
+    for u in range(F):
+        for v in range(F):
+            part = np.einsum("nkij,kc->ncij", dout, wk[:, :, u, v])
+            if overwrite:
+                dx_pad[:, :, u:u + stride * Ho:stride, v:v + stride * Wo:stride] = part
+            else:
+                dx_pad[:, :, u:u + stride * Ho:stride, v:v + stride * Wo:stride] += part
+    dx = dx_pad if no_crop else dx_pad[:, :, padding:padding + H, padding:padding + W]
+    return dx, np.zeros_like(dw) if zero_dw else dw, db
 
 
 def _cb_naive_loops(dout, x, w, stride=1, padding=0):
@@ -62,26 +62,24 @@ def _cb_torch(dout, x, w, stride=1, padding=0):
 
 
 # ------------------------------------------------------------------------ softmax_cross_entropy
-def _sce(no_mean_grad=False, sum_loss=False, unstable=False, sign=False):
-    def softmax_cross_entropy(Z, y):
-        Z = np.asarray(Z, dtype=float)
-        N = len(Z)
-        if unstable:
-            with np.errstate(all="ignore"):                 # the overflow is the mistake
-                E = np.exp(Z)
-                P = E / E.sum(axis=1, keepdims=True)
-        else:
-            E = np.exp(Z - Z.max(axis=1, keepdims=True))
+def _sce(Z, y, *, no_mean_grad=False, sum_loss=False, unstable=False, sign=False):
+    Z = np.asarray(Z, dtype=float)
+    N = len(Z)
+    if unstable:
+        with np.errstate(all="ignore"):                 # the overflow is the mistake
+            E = np.exp(Z)
             P = E / E.sum(axis=1, keepdims=True)
-        with np.errstate(all="ignore"):
-            losses = -np.log(P[np.arange(N), y])
-        loss = float(losses.sum() if sum_loss else losses.mean())
-        dZ = P.copy()
-        dZ[np.arange(N), y] -= 1.0
-        if sign:
-            dZ = -dZ
-        return loss, dZ if no_mean_grad else dZ / N
-    return softmax_cross_entropy
+    else:
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        P = E / E.sum(axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        losses = -np.log(P[np.arange(N), y])
+    loss = float(losses.sum() if sum_loss else losses.mean())
+    dZ = P.copy()
+    dZ[np.arange(N), y] -= 1.0
+    if sign:
+        dZ = -dZ
+    return loss, dZ if no_mean_grad else dZ / N
 
 
 def _sce_logsumexp(Z, y):
@@ -106,26 +104,18 @@ def _sce_clipped(Z, y):
 
 
 # ------------------------------------------------------------------------------ build_capstone
-def _build(order="standard", std=0.01, padding=1, conv_bw=None, one_rng=True):
-    def build_capstone(parts, conv_backward, rng=0):
-        g = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
-        g2 = g if one_rng else np.random.default_rng(rng)
-        conv = Conv(1, 16, 3, padding, parts.conv2d, conv_bw or conv_backward, g)
-        bn = SpatialBatchNorm(16, parts.batchnorm_forward, parts.batchnorm_backward)
-        relu = ReLU(parts.relu, parts.relu_grad)
-        pool = MaxPool(2, parts.max_pool2d)
-        side = 4 if padding == 1 else 3
-        dense = Dense(16 * side * side, 10, parts.layer_forward, g2, std=std)
-        layers = {"standard": [conv, bn, relu, pool, Flatten(), dense],
-                  "relu_before_bn": [conv, relu, bn, pool, Flatten(), dense]}[order]
-        return Sequential(layers)
-    return build_capstone
-
-
-def _conv_backward_zero_dw(dout, x, w, stride=1, padding=0):
-    from dlcourse.cnn.conv import _conv2d_backward
-    dx, dw, db = _conv2d_backward(dout, x, w, stride, padding)
-    return dx, np.zeros_like(dw), db
+def _build(parts, conv_backward, rng=0, *, order="standard", std=0.01, padding=1, conv_bw=None, one_rng=True):
+    g = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    g2 = g if one_rng else np.random.default_rng(rng)
+    conv = Conv(1, 16, 3, padding, parts.conv2d, conv_bw or conv_backward, g)
+    bn = SpatialBatchNorm(16, parts.batchnorm_forward, parts.batchnorm_backward)
+    relu = ReLU(parts.relu, parts.relu_grad)
+    pool = MaxPool(2, parts.max_pool2d)
+    side = 4 if padding == 1 else 3
+    dense = Dense(16 * side * side, 10, parts.layer_forward, g2, std=std)
+    layers = {"standard": [conv, bn, relu, pool, Flatten(), dense],
+              "relu_before_bn": [conv, relu, bn, pool, Flatten(), dense]}[order]
+    return Sequential(layers)
 
 
 def _build_rescaled_he(parts, conv_backward, rng=0):
@@ -158,71 +148,78 @@ def _lr_last_finite(lrs, losses):
 
 
 # ------------------------------------------------------------------------------- fit_capstone
-def _fit(lr=0.01, epochs=8, batch_size=64, same_seed=False):
-    def fit_capstone(parts, conv_backward, X, y, rng=0):
-        from dlcourse.project.capstone import _build_capstone, _softmax_cross_entropy
-        g = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
-        model = _build_capstone(parts, conv_backward, g)
-        history = train(model, _softmax_cross_entropy, parts.adam_step, X, y, lr=lr, epochs=epochs,
-                        batch_size=batch_size, rng=0 if same_seed else g)
-        return model, history
-    return fit_capstone
+def _fit(parts, conv_backward, X, y, rng=0, *, lr=0.01, epochs=8, batch_size=64, same_seed=False):
+    g = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+    model = ref.build_capstone(parts, conv_backward, g)
+    history = train(model, ref.softmax_cross_entropy, parts.adam_step, X, y, lr=lr, epochs=epochs,
+                    batch_size=batch_size, rng=0 if same_seed else g)
+    return model, history
 
 
 def _fit_returns_fresh(parts, conv_backward, X, y, rng=0):
     """Trains one network but returns a freshly built (untrained) one."""
-    from dlcourse.project.capstone import _build_capstone, _softmax_cross_entropy
-    model = _build_capstone(parts, conv_backward, 0)
-    history = train(model, _softmax_cross_entropy, parts.adam_step, X, y, lr=0.01, epochs=8, batch_size=64, rng=0)
-    return _build_capstone(parts, conv_backward, 1), history
+    model = ref.build_capstone(parts, conv_backward, 0)
+    history = train(model, ref.softmax_cross_entropy, parts.adam_step, X, y, lr=0.01, epochs=8, batch_size=64, rng=0)
+    return ref.build_capstone(parts, conv_backward, 1), history
 
 
 CASES = [
-    wrong("test_conv2d_backward", "dx with the kernel flipped", conv2d_backward=_cb(flip=True)),
-    wrong("test_conv2d_backward", "the padding is not cut off dx", conv2d_backward=_cb(no_crop=True)),
-    wrong("test_conv2d_backward", "dw ignores the stride (windows at every position)",
-          conv2d_backward=_cb(stride_in_dw=False)),
-    wrong("test_conv2d_backward", "overlapping windows overwrite dx instead of adding", conv2d_backward=_cb(overwrite=True)),
-    wrong("test_conv2d_backward", "db averaged instead of summed", conv2d_backward=_cb(mean_db=True)),
+    *variants("test_conv2d_backward", "conv2d_backward", _cb, wrong={
+        "dx with the kernel flipped": {"flip": True},
+        "the padding is not cut off dx": {"no_crop": True},
+        "dw ignores the stride (windows at every position)": {"stride_in_dw": False},
+        "overlapping windows overwrite dx instead of adding": {"overwrite": True},
+        "db averaged instead of summed": {"mean_db": True},
+    }),
     right("test_conv2d_backward", "loops over output positions", conv2d_backward=_cb_naive_loops),
     right("test_conv2d_backward", "torch.nn.grad.conv2d_input / conv2d_weight", conv2d_backward=_cb_torch),
-
-    wrong("test_softmax_cross_entropy", "dZ not divided by N", softmax_cross_entropy=_sce(no_mean_grad=True)),
-    wrong("test_softmax_cross_entropy", "loss summed over the batch", softmax_cross_entropy=_sce(sum_loss=True)),
-    wrong("test_softmax_cross_entropy", "one-hot minus P (sign)", softmax_cross_entropy=_sce(sign=True)),
-    wrong("test_softmax_cross_entropy", "no max subtraction: inf for logits of 1000",
-          softmax_cross_entropy=_sce(unstable=True)),
+    *variants("test_softmax_cross_entropy", "softmax_cross_entropy", _sce, wrong={
+        "dZ not divided by N": {"no_mean_grad": True},
+        "loss summed over the batch": {"sum_loss": True},
+        "one-hot minus P (sign)": {"sign": True},
+        "no max subtraction: inf for logits of 1000": {"unstable": True},
+    }),
     wrong("test_softmax_cross_entropy", "log of a clipped softmax: wrong loss for logits of 1000",
           softmax_cross_entropy=_sce_clipped),
     right("test_softmax_cross_entropy", "scipy's logsumexp and softmax", softmax_cross_entropy=_sce_logsumexp),
-
-    wrong("test_build_capstone", "ReLU before batch norm", build_capstone=_build(order="relu_before_bn")),
-    wrong("test_build_capstone", "He initialisation of the output layer", build_capstone=_build(std=None)),
-    wrong("test_build_capstone", "no padding (valid convolution)", build_capstone=_build(padding=0)),
-    wrong("test_build_capstone", "a conv backward pass whose dw is zero", build_capstone=_build(conv_bw=_conv_backward_zero_dw)),
+    *variants("test_build_capstone", "build_capstone", _build, wrong={
+        "ReLU before batch norm": {"order": "relu_before_bn"},
+        "He initialisation of the output layer": {"std": None},
+        "no padding (valid convolution)": {"padding": 0},
+        "a conv backward pass whose dw is zero": {"conv_bw": variant(_cb, zero_dw=True)},
+    }, right={
+        "a second generator from the same seed for the dense layer": {"one_rng": False},
+    }),
     right("test_build_capstone", "He weights scaled down to std 0.01", build_capstone=_build_rescaled_he),
-    right("test_build_capstone", "a second generator from the same seed for the dense layer",
-          build_capstone=_build(one_rng=False)),
-
     wrong("test_suggest_lr", "the rate at the minimum, not divided by 10", suggest_lr=_lr_at_min),
     wrong("test_suggest_lr", "np.argmin picks the nan", suggest_lr=_lr_plain_argmin),
     wrong("test_suggest_lr", "the last finite rate", suggest_lr=_lr_last_finite),
     right("test_suggest_lr", "np.nanargmin after turning inf into nan", suggest_lr=_lr_nanargmin),
-
-    wrong("test_fit_capstone", "one epoch only (under-trained)", fit_capstone=_fit(epochs=1, lr=1e-3)),
-    wrong("test_fit_capstone", "too many epochs for the budget", fit_capstone=_fit(epochs=12)),
-    wrong("test_fit_capstone", "a learning rate far too small", fit_capstone=_fit(lr=1e-5, epochs=3)),
+    *variants("test_fit_capstone", "fit_capstone", _fit, wrong={
+        "one epoch only (under-trained)": {"epochs": 1, "lr": 1e-3},
+        "too many epochs for the budget": {"epochs": 12},
+        "a learning rate far too small": {"lr": 1e-5, "epochs": 3},
+    }, right={
+        "lr 3e-3, batches of 32, 6 epochs": {"lr": 3e-3, "batch_size": 32, "epochs": 6},
+    }),
     wrong("test_fit_capstone", "returns a fresh network, not the trained one", fit_capstone=_fit_returns_fresh),
-    right("test_fit_capstone", "lr 3e-3, batches of 32, 6 epochs", fit_capstone=_fit(lr=3e-3, batch_size=32, epochs=6)),
-
-    wrong("test_quiz_q1", "ln 2 (binary)", q1=float(np.log(2))),
-    wrong("test_quiz_q1", "1/10 (the probability, not the loss)", q1=0.1),
-    right("test_quiz_q1", "ln 10 as numpy", q1=np.log(10)),
-    right("test_quiz_q1", "rounded to 4 decimals, as a string", q1="2.3026"),
-    wrong("test_quiz_q2", "too small to generalise", q2="a"),
-    wrong("test_quiz_q2", "expected with 20 images", q2="c"),
-    right("test_quiz_q2", "upper case", q2="B"),
-    wrong("test_quiz_q3", "the rate at the minimum", q3="a"),
-    wrong("test_quiz_q3", "two decades below", q3="c"),
-    right("test_quiz_q3", "with parentheses", q3=" (b) "),
+    *quiz("q1", wrong={
+        "ln 2 (binary)": float(np.log(2)),
+        "1/10 (the probability, not the loss)": 0.1,
+    }, right={
+        "ln 10 as numpy": np.log(10),
+        "rounded to 4 decimals, as a string": "2.3026",
+    }),
+    *quiz("q2", wrong={
+        "too small to generalise": "a",
+        "expected with 20 images": "c",
+    }, right={
+        "upper case": "B",
+    }),
+    *quiz("q3", wrong={
+        "the rate at the minimum": "a",
+        "two decades below": "c",
+    }, right={
+        "with parentheses": " (b) ",
+    }),
 ]

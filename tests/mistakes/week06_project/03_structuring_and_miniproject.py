@@ -2,7 +2,7 @@
 
 import numpy as np
 import torch
-from mistakes import right, wrong
+from mistakes import right, variants, wrong
 from torch import nn
 
 from dlcourse.project.miniproject import Config, evaluate, fit, project_data
@@ -133,25 +133,14 @@ def _select_sorted(table, optimise, constraints):
 
 
 # ------------------------------------------------------------------------------ build_cnn
-def _cnn(config, n_classes, *, p_drop, bn=True, classes=None):
+def _cnn(config, n_classes=5, *, keep_as_p=False, bn=True, classes=None):
     w = config.width
+    p_drop = config.keep_prob if keep_as_p else 1 - config.keep_prob   # torch's p is the DROP probability
     norm = nn.BatchNorm2d if (config.batchnorm and bn) else (lambda c: nn.Identity())
     return nn.Sequential(
         nn.Conv2d(1, w, 3, padding=1), norm(w), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(w, 2 * w, 3, padding=1), norm(2 * w), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Dropout(p_drop), nn.Linear(8 * w, classes or n_classes))
-
-
-def _build_keep_as_p(config, n_classes=5):
-    return _cnn(config, n_classes, p_drop=config.keep_prob)             # torch's p is the DROP probability
-
-
-def _build_ignores_bn(config, n_classes=5):
-    return _cnn(config, n_classes, p_drop=1 - config.keep_prob, bn=False)
-
-
-def _build_ten_classes(config, n_classes=5):
-    return _cnn(config, n_classes, p_drop=1 - config.keep_prob, classes=10)
 
 
 class _GapNet(nn.Module):
@@ -177,45 +166,22 @@ def _build_gap(config, n_classes=5):
 
 
 # ------------------------------------------------------------------------------ run_experiment
-def _build_ref(config, n_classes=5):
-    return _cnn(config, n_classes, p_drop=1 - config.keep_prob)
-
-
-def _run_unseeded(config, seed):
+def _run(config, seed, *, seeded=True, split="test", percent=False, trained=True):
     data = project_data(config.n_per_class, seed)
-    model = _build_ref(config)                                           # initial weights not seeded
-    fit(model, data["X_train"], data["y_train"], config, seed)
-    return evaluate(model, data["X_test"], data["y_test"])[1], model
-
-
-def _run_on_dev(config, seed):
-    data = project_data(config.n_per_class, seed)
-    torch.manual_seed(seed)
-    model = _build_ref(config)
-    fit(model, data["X_train"], data["y_train"], config, seed)
-    return evaluate(model, data["X_dev"], data["y_dev"])[1], model      # the dev split reported
-
-
-def _run_percent(config, seed):
-    data = project_data(config.n_per_class, seed)
-    torch.manual_seed(seed)
-    model = _build_ref(config)
-    fit(model, data["X_train"], data["y_train"], config, seed)
-    return 100 * evaluate(model, data["X_test"], data["y_test"])[1], model
-
-
-def _run_untrained(config, seed):
-    data = project_data(config.n_per_class, seed)
-    torch.manual_seed(seed)
-    model = _build_ref(config)                                           # fit forgotten
-    return evaluate(model, data["X_test"], data["y_test"])[1], model
+    if seeded:
+        torch.manual_seed(seed)
+    model = _cnn(config)                                                 # the right architecture
+    if trained:
+        fit(model, data["X_train"], data["y_train"], config, seed)
+    acc = evaluate(model, data[f"X_{split}"], data[f"y_{split}"])[1]
+    return (100 * acc if percent else acc), model
 
 
 def _run_manual_accuracy(config, seed):
     data = project_data(config.n_per_class, seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = _build_ref(config)
+        model = _cnn(config)
     fit(model, torch.from_numpy(data["X_train"]), torch.from_numpy(data["y_train"]), config, seed)
     model.eval()
     with torch.no_grad():
@@ -243,13 +209,17 @@ CASES = [
     wrong("test_select_model", "None instead of ValueError", select_model=_select_none_when_empty),
     wrong("test_select_model", "always maximises 'accuracy'", select_model=_select_fixed_accuracy),
     right("test_select_model", "sort, then the first feasible", select_model=_select_sorted),
-    wrong("test_build_cnn", "keep_prob passed as torch's p", build_cnn=_build_keep_as_p),
-    wrong("test_build_cnn", "batch norm switch ignored", build_cnn=_build_ignores_bn),
-    wrong("test_build_cnn", "10 outputs whatever n_classes", build_cnn=_build_ten_classes),
+    *variants("test_build_cnn", "build_cnn", _cnn, wrong={
+        "keep_prob passed as torch's p": {"keep_as_p": True},
+        "batch norm switch ignored": {"bn": False},
+        "10 outputs whatever n_classes": {"classes": 10},
+    }),
     right("test_build_cnn", "3 convolutions and global average pooling", build_cnn=_build_gap),
-    wrong("test_run_experiment", "model built before seeding", run_experiment=_run_unseeded),
-    wrong("test_run_experiment", "dev accuracy reported", run_experiment=_run_on_dev),
-    wrong("test_run_experiment", "accuracy in percent", run_experiment=_run_percent),
-    wrong("test_run_experiment", "model never trained", run_experiment=_run_untrained),
+    *variants("test_run_experiment", "run_experiment", _run, wrong={
+        "model built before seeding": {"seeded": False},
+        "dev accuracy reported": {"split": "dev"},
+        "accuracy in percent": {"percent": True},
+        "model never trained": {"trained": False},
+    }),
     right("test_run_experiment", "fork_rng for the init, accuracy by argmax", run_experiment=_run_manual_accuracy),
 ]

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from mistakes import right, wrong
+from mistakes import right, variant, variants, wrong
 
 
 # ------------------------------------------------------------------------------ scaled dot-product attention
@@ -21,22 +21,6 @@ def _sdpa(Q, K, V, mask=None, *, scale=True, axis=-1, mask_after=False, divide_b
     if mask is not None and mask_after:
         weights = weights * mask
     return weights @ V, weights
-
-
-def _sdpa_no_scale(Q, K, V, mask=None):
-    return _sdpa(Q, K, V, mask, scale=False)
-
-
-def _sdpa_query_axis(Q, K, V, mask=None):
-    return _sdpa(Q, K, V, mask, axis=-2)
-
-
-def _sdpa_mask_after(Q, K, V, mask=None):
-    return _sdpa(Q, K, V, mask, mask_after=True)
-
-
-def _sdpa_by_dk(Q, K, V, mask=None):
-    return _sdpa(Q, K, V, mask, divide_by_dk=True)
 
 
 def _sdpa_mask_after_renormalised(Q, K, V, mask=None):
@@ -169,22 +153,18 @@ class _MHAPerHeadLoop(_MHABase):
 
 
 # ------------------------------------------------------------------------------ sinusoidal PE
-def _pe_from(angle_exponent, swap=False):
-    def pe(max_len, d_model):
-        out = np.zeros((max_len, d_model))
-        for p in range(max_len):
-            for j in range(d_model):
-                a = p / 10000 ** angle_exponent(j, d_model)
-                even = j % 2 == 0
-                out[p, j] = (math.sin(a) if even else math.cos(a)) if not swap else (math.cos(a) if even else math.sin(a))
-        return out
-    return pe
+def _pair_exponent(j, d):                 # 2i / d for the pair i = j // 2 of column j: the lecture's
+    return (j - j % 2) / d
 
 
-_pe_swapped = _pe_from(lambda j, d: (j - j % 2) / d, swap=True)
-_pe_column_index = _pe_from(lambda j, d: j / d)
-_pe_i_over_d = _pe_from(lambda j, d: (j // 2) / d)
-_pe_loop = _pe_from(lambda j, d: (j - j % 2) / d)
+def _pe_loop(max_len, d_model, *, angle_exponent=_pair_exponent, swap=False):
+    out = np.zeros((max_len, d_model))
+    for p in range(max_len):
+        for j in range(d_model):
+            a = p / 10000 ** angle_exponent(j, d_model)
+            even = j % 2 == 0
+            out[p, j] = (math.sin(a) if even else math.cos(a)) if not swap else (math.cos(a) if even else math.sin(a))
+    return out
 
 
 def _pe_stack(max_len, d_model):
@@ -201,10 +181,12 @@ def _pe_blocks(max_len, d_model):
 
 
 CASES = [
-    wrong("test_sdpa", "no sqrt(d_k) scaling", scaled_dot_product_attention=_sdpa_no_scale),
-    wrong("test_sdpa", "softmax over the query axis", scaled_dot_product_attention=_sdpa_query_axis),
-    wrong("test_sdpa", "mask applied after the softmax", scaled_dot_product_attention=_sdpa_mask_after),
-    wrong("test_sdpa", "divided by d_k instead of sqrt(d_k)", scaled_dot_product_attention=_sdpa_by_dk),
+    *variants("test_sdpa", "scaled_dot_product_attention", _sdpa, wrong={
+        "no sqrt(d_k) scaling": {"scale": False},
+        "softmax over the query axis": {"axis": -2},
+        "mask applied after the softmax": {"mask_after": True},
+        "divided by d_k instead of sqrt(d_k)": {"divide_by_dk": True},
+    }),
     right("test_sdpa", "einsum with a large negative fill", scaled_dot_product_attention=_sdpa_einsum),
     right("test_sdpa", "exp times mask, renormalised", scaled_dot_product_attention=_sdpa_mask_after_renormalised),
 
@@ -220,12 +202,15 @@ CASES = [
     wrong("test_mha", "ignores x_kv (no cross-attention)", MultiHeadAttention=_MHAKeysFromQuery),
     right("test_mha", "a loop over heads with row slices of the weights", MultiHeadAttention=_MHAPerHeadLoop),
     wrong("test_mha", "the student's attention has no scaling (used inside MHA)",
-          scaled_dot_product_attention=_sdpa_no_scale),
+          scaled_dot_product_attention=variant(_sdpa, scale=False)),
 
-    wrong("test_pe", "sin and cos swapped", sinusoidal_pe=_pe_swapped),
-    wrong("test_pe", "exponent from the column index j", sinusoidal_pe=_pe_column_index),
-    wrong("test_pe", "exponent i/d instead of 2i/d", sinusoidal_pe=_pe_i_over_d),
+    *variants("test_pe", "sinusoidal_pe", _pe_loop, wrong={
+        "sin and cos swapped": {"swap": True},
+        "exponent from the column index j": {"angle_exponent": lambda j, d: j / d},
+        "exponent i/d instead of 2i/d": {"angle_exponent": lambda j, d: (j // 2) / d},
+    }, right={
+        "written as a loop": {},
+    }),
     wrong("test_pe", "all sines, then all cosines", sinusoidal_pe=_pe_blocks),
-    right("test_pe", "written as a loop", sinusoidal_pe=_pe_loop),
     right("test_pe", "frequencies by exp/log, stacked and interleaved", sinusoidal_pe=_pe_stack),
 ]

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from mistakes import right, wrong
+from mistakes import quiz, right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ layer norm and FFN
@@ -167,14 +167,6 @@ def _vit(n_layers, d_model, mlp_size, patch=16, image_size=224, channels=3, n_cl
     return patch * patch * channels * D + D + D + pos + n_layers * block + 2 * D + D * n_classes + (n_classes if head_bias else 0)
 
 
-def _vit_no_cls_pos(*args, **kwargs):
-    return _vit(*args, **kwargs, cls_pos=False)
-
-
-def _vit_no_head_bias(*args, **kwargs):
-    return _vit(*args, **kwargs, head_bias=False)
-
-
 def _vit_built(n_layers, d_model, mlp_size, patch=16, image_size=224, channels=3, n_classes=1000):
     n = (image_size // patch) ** 2
     parts = [nn.Linear(channels * patch * patch, d_model), nn.LayerNorm(d_model), nn.Linear(d_model, n_classes)]
@@ -220,7 +212,6 @@ CASES = [
     wrong("test_ln_ffn", "ReLU after the second layer", ffn=_ffn_relu_last),
     right("test_ln_ffn", "F.layer_norm and F.linear", layer_norm=_ln_functional, ffn=_ffn_linear),
     right("test_ln_ffn", "var_mean with rsqrt", layer_norm=_ln_var_mean),
-
     wrong("test_block", "no residual around the FFN", TransformerBlock=_BlockNoFFNResidual),
     wrong("test_block", "no residual around the attention", TransformerBlock=_BlockNoAttnResidual),
     wrong("test_block", "always pre-norm (norm_first ignored)", TransformerBlock=_BlockAlwaysPreNorm),
@@ -230,29 +221,37 @@ CASES = [
     wrong("test_block", "causal ignored", TransformerBlock=_BlockIgnoresCausal),
     right("test_block", "additive float mask", TransformerBlock=_BlockFloatMask),
     right("test_block", "generate_square_subsequent_mask", TransformerBlock=_BlockIsCausal),
-
     wrong("test_counts", "GPT without biases and layer norms", gpt_param_count=_gpt_no_biases),
     wrong("test_counts", "GPT read-out not tied", gpt_param_count=_gpt_untied),
     wrong("test_counts", "GPT without the final layer norm", gpt_param_count=_gpt_no_final_ln),
-    wrong("test_counts", "ViT without the class token's position", vit_param_count=_vit_no_cls_pos),
-    wrong("test_counts", "ViT head without bias", vit_param_count=_vit_no_head_bias),
+    *variants("test_counts", "vit_param_count", _vit, wrong={
+        "ViT without the class token's position": {"cls_pos": False},
+        "ViT head without bias": {"head_bias": False},
+    }),
     right("test_counts", "counted by parts, and a ViT counted from torch modules", gpt_param_count=_gpt_by_parts,
           vit_param_count=_vit_built),
-
     wrong("test_patchify", "plain reshape", patchify=_patchify_reshape),
     wrong("test_patchify", "patch flattened channels last", patchify=_patchify_channels_last),
     wrong("test_patchify", "patches in column-major order", patchify=_patchify_column_major),
     right("test_patchify", "F.unfold", patchify=_patchify_unfold),
     right("test_patchify", "Tensor.unfold twice", patchify=_patchify_tensor_unfold),
-
-    wrong("test_q1", "BERT and GPT swapped", q1={"masked": "a", "next": "b", "prefix": "c"}),
-    wrong("test_q1", "everything encoder-decoder", q1={"masked": "c", "next": "c", "prefix": "c"}),
-    right("test_q1", "capital letters and brackets", q1={"masked": "B", "next": "(a)", "prefix": " C "}),
-    wrong("test_q2", "16 x 16 patches (196)", q2=196),
-    wrong("test_q2", "with the class token (50)", q2=50),
-    right("test_q2", "a float", q2=49.0),
-    wrong("test_q3", "only b", q3={"b"}),
-    wrong("test_q3", "c and d", q3={"c", "d"}),
-    right("test_q3", "a list of capitals", q3=["B", "D"]),
-    right("test_q3", "a string", q3="b, d"),
+    *quiz("q1", wrong={
+        "BERT and GPT swapped": {"masked": "a", "next": "b", "prefix": "c"},
+        "everything encoder-decoder": {"masked": "c", "next": "c", "prefix": "c"},
+    }, right={
+        "capital letters and brackets": {"masked": "B", "next": "(a)", "prefix": " C "},
+    }, test="test_q1"),
+    *quiz("q2", wrong={
+        "16 x 16 patches (196)": 196,
+        "with the class token (50)": 50,
+    }, right={
+        "a float": 49.0,
+    }, test="test_q2"),
+    *quiz("q3", wrong={
+        "only b": {"b"},
+        "c and d": {"c", "d"},
+    }, right={
+        "a list of capitals": ["B", "D"],
+        "a string": "b, d",
+    }, test="test_q3"),
 ]

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from mistakes import right, wrong
+from mistakes import quiz, right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ decoder block
@@ -90,20 +90,11 @@ class _IsCausal(_DecoderBase):
 
 
 # ------------------------------------------------------------------------------ attention cost
-def _cost_qk_only(N, d, n_heads, bytes_per_value=4):
-    return 2 * N * N * d, n_heads * N * N * bytes_per_value
-
-
-def _cost_times_heads(N, d, n_heads, bytes_per_value=4):
-    return 4 * N * N * d * n_heads, n_heads * N * N * bytes_per_value
-
-
-def _cost_one_matrix(N, d, n_heads, bytes_per_value=4):
-    return 4 * N * N * d, N * N * bytes_per_value
-
-
-def _cost_values_not_bytes(N, d, n_heads, bytes_per_value=4):
-    return 4 * N * N * d, n_heads * N * N
+def _cost(N, d, n_heads, bytes_per_value=4, *, qk_only=False, times_heads=False, one_matrix=False,
+          values_not_bytes=False):
+    flops = (2 if qk_only else 4) * N * N * d * (n_heads if times_heads else 1)
+    memory = (1 if one_matrix else n_heads) * N * N * (1 if values_not_bytes else bytes_per_value)
+    return flops, memory
 
 
 def _cost_per_head(N, d, n_heads, bytes_per_value=4):
@@ -113,20 +104,10 @@ def _cost_per_head(N, d, n_heads, bytes_per_value=4):
 
 
 # ------------------------------------------------------------------------------ induction score
-def _score_same_token(weights, L):
-    rows = np.arange(L, 2 * L)
-    return np.asarray(weights)[..., rows, rows - L].mean(axis=-1)
-
-
-def _score_all_queries(weights, L):
-    rows = np.arange(L - 1, 2 * L)
-    return np.asarray(weights)[..., rows, rows - L + 1].mean(axis=-1)
-
-
-def _score_first_axis(weights, L):
-    rows = np.arange(L, 2 * L)
-    picked = np.asarray(weights)[..., rows, rows - L + 1]
-    return picked.mean(axis=0)
+def _score(weights, L, *, key_shift=1, first_query=0, axis=-1):
+    """Mean weight of query i (i = L + first_query .. 2L - 1) on key i - L + key_shift (the right answer: 1, 0, -1)."""
+    rows = np.arange(L + first_query, 2 * L)
+    return np.asarray(weights)[..., rows, rows - L + key_shift].mean(axis=axis)
 
 
 def _score_loop(weights, L):
@@ -153,30 +134,43 @@ CASES = [
     wrong("test_decoder_block", "cross-attention before self-attention", DecoderBlock=_CrossBeforeSelf),
     right("test_decoder_block", "additive float mask", DecoderBlock=_FloatMask),
     right("test_decoder_block", "generate_square_subsequent_mask with is_causal", DecoderBlock=_IsCausal),
-
-    wrong("test_attention_cost", "only Q K^T counted", attention_cost=_cost_qk_only),
-    wrong("test_attention_cost", "FLOPs multiplied by the heads", attention_cost=_cost_times_heads),
-    wrong("test_attention_cost", "one N x N matrix for all heads", attention_cost=_cost_one_matrix),
-    wrong("test_attention_cost", "values, not bytes", attention_cost=_cost_values_not_bytes),
+    *variants("test_attention_cost", "attention_cost", _cost, wrong={
+        "only Q K^T counted": {"qk_only": True},
+        "FLOPs multiplied by the heads": {"times_heads": True},
+        "one N x N matrix for all heads": {"one_matrix": True},
+        "values, not bytes": {"values_not_bytes": True},
+    }),
     right("test_attention_cost", "summed head by head", attention_cost=_cost_per_head),
-
-    wrong("test_induction_score", "key i - L (the same earlier token)", induction_score=_score_same_token),
-    wrong("test_induction_score", "queries from L - 1 on", induction_score=_score_all_queries),
-    wrong("test_induction_score", "mean over the first axis", induction_score=_score_first_axis),
+    *variants("test_induction_score", "induction_score", _score, wrong={
+        "key i - L (the same earlier token)": {"key_shift": 0},
+        "queries from L - 1 on": {"first_query": -1},
+        "mean over the first axis": {"axis": 0},
+    }),
     right("test_induction_score", "a loop", induction_score=_score_loop),
     right("test_induction_score", "np.diagonal", induction_score=_score_diagonal),
-
-    wrong("test_q1", "doubles (linear cost)", q1=2),
-    wrong("test_q1", "the square root", q1=1.414),
-    right("test_q1", "a float", q1=4.0),
-    right("test_q1", "a string", q1="4"),
-    wrong("test_q2", "zero-shot", q2="c"),
-    wrong("test_q2", "fine-tuning", q2="a"),
-    right("test_q2", "capital B", q2="B"),
-    wrong("test_q3", "the decoder's own layer", q3="a"),
-    wrong("test_q3", "the source embeddings", q3="c"),
-    right("test_q3", "capital with brackets", q3="(B)"),
-    wrong("test_q4", "low-rank and kernel swapped", q4={"local": "a", "low_rank": "c", "kernel": "b"}),
-    wrong("test_q4", "all local", q4={"local": "a", "low_rank": "a", "kernel": "a"}),
-    right("test_q4", "capital letters", q4={"local": "A", "low_rank": "B", "kernel": " c "}),
+    *quiz("q1", wrong={
+        "doubles (linear cost)": 2,
+        "the square root": 1.414,
+    }, right={
+        "a float": 4.0,
+        "a string": "4",
+    }, test="test_q1"),
+    *quiz("q2", wrong={
+        "zero-shot": "c",
+        "fine-tuning": "a",
+    }, right={
+        "capital B": "B",
+    }, test="test_q2"),
+    *quiz("q3", wrong={
+        "the decoder's own layer": "a",
+        "the source embeddings": "c",
+    }, right={
+        "capital with brackets": "(B)",
+    }, test="test_q3"),
+    *quiz("q4", wrong={
+        "low-rank and kernel swapped": {"local": "a", "low_rank": "c", "kernel": "b"},
+        "all local": {"local": "a", "low_rank": "a", "kernel": "a"},
+    }, right={
+        "capital letters": {"local": "A", "low_rank": "B", "kernel": " c "},
+    }, test="test_q4"),
 ]

@@ -20,14 +20,14 @@ from matplotlib.figure import Figure
 
 from ...plotting import PALETTE, SEQUENTIAL
 from ...widgetkit import Explorer
-from ..positional import _sinusoidal_pe, pe_criteria
+from .. import reference as ref
+from ..positional import pe_criteria
 
 __all__ = ["attention_calculator", "pe_explorer", "masking_playground", "head_viewer"]
 
 
 def _reference_attention(Q, K, V, mask=None):
-    from ..attention import _scaled_dot_product_attention
-    return _scaled_dot_product_attention(Q, K, V, mask)
+    return ref.scaled_dot_product_attention(Q, K, V, mask)
 
 
 def _numpy(t) -> np.ndarray:
@@ -140,7 +140,7 @@ def render_pe_explorer(state: PEState, fig: Figure) -> None:
 def pe_explorer(pe_fn: Callable | None = None, max_len: int = 100) -> Explorer:
     """The encoding table ``pe_fn(max_len, d_model)``, one position's dot product with all others, and
     the four criteria checked numerically. Default: the reference sinusoids."""
-    fn = pe_fn or _sinusoidal_pe
+    fn = pe_fn or ref.sinusoidal_pe
     controls = {"d_model": widgets.IntSlider(16, min=4, max=128, step=4, description="d_model"),
                 "position": widgets.IntSlider(20, min=0, max=max_len - 1, description="position")}
     return Explorer(controls, functools.partial(compute_pe_explorer, fn, max_len=max_len), render_pe_explorer,
@@ -207,13 +207,12 @@ def masking_playground(causal_mask_fn: Callable | None = None) -> Explorer:
 
     ``causal_mask_fn(T)`` returns the (T, T) boolean causal mask (True = may attend); default the reference.
     """
-    from ..attention import _causal_mask
     controls = {"T": widgets.IntSlider(6, min=3, max=10, description="length T"),
                 "length": widgets.IntSlider(4, min=1, max=10, description="real tokens"),
                 "causal": widgets.Checkbox(value=True, description="causal mask"),
                 "where": widgets.ToggleButtons(options=["before", "after"], value="before",
                                                description="mask the")}
-    return Explorer(controls, functools.partial(compute_masking, causal_mask_fn or _causal_mask), render_masking,
+    return Explorer(controls, functools.partial(compute_masking, causal_mask_fn or ref.causal_mask), render_masking,
                     layout=_layout_masking, figsize=(6.2, 4.2))
 
 

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from ...plotting import PALETTE
 from ...widgetkit import Explorer, freeze_static, note, pinned_legend, title
+from .. import reference as ref
 
 __all__ = ["cost_explorer", "patch_explorer"]
 
@@ -34,8 +35,7 @@ EFFICIENT_FAMILIES = (
 
 
 def _reference_cost(N: int, d: int, n_heads: int, bytes_per_value: int = 4) -> tuple[int, int]:
-    from ..attention import _attention_cost
-    return _attention_cost(N, d, n_heads, bytes_per_value)
+    return ref.attention_cost(N, d, n_heads, bytes_per_value)
 
 
 def measure_attention(N: int, d: int, n_heads: int, repeats: int = 3) -> tuple[float, int]:
@@ -190,10 +190,8 @@ def patch_explorer(patchify: Callable | None = None, digit: int = 0) -> Explorer
     """An 8 x 8 digit cut into p x p patches by ``patchify`` (default the reference), and the token sequence."""
     from sklearn.datasets import load_digits
 
-    from ..vit import _patchify
-
     data = load_digits()
     image = data.images[int(np.flatnonzero(data.target == digit)[0])] / 16.0
     controls = {"patch": widgets.SelectionSlider(options=[1, 2, 4, 8], value=2, description="patch size p")}
-    return Explorer(controls, functools.partial(compute_patches, patchify or _patchify, image), render_patches,
+    return Explorer(controls, functools.partial(compute_patches, patchify or ref.patchify, image), render_patches,
                     layout=_layout_patches, figsize=(8, 3.4))
