@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from dlcourse.cnn.conv import _conv2d_backward
+from dlcourse.cnn import reference as cnn_ref
 from dlcourse.data import digits
 from dlcourse.project import reference as ref
 from dlcourse.project.capstone import reference_parts, torch_capstone
@@ -35,7 +35,7 @@ def main() -> None:
     results = {}
     for seed in TUNING_SEEDS + VERIFICATION_SEEDS:
         start = time.perf_counter()
-        model, _ = ref.fit_capstone(reference_parts(), _conv2d_backward, X_train, y_train, rng=seed)
+        model, _ = ref.fit_capstone(reference_parts(), cnn_ref.conv2d_backward, X_train, y_train, rng=seed)
         results[seed] = accuracy(model, X_test, y_test)
         kind = "tuning" if seed in TUNING_SEEDS else "verification"
         print(f"seed {seed} ({kind}): test accuracy {results[seed]:.4f} in {time.perf_counter() - start:.1f} s")
@@ -53,7 +53,7 @@ def epoch_times(X: np.ndarray, y: np.ndarray, repeats: int = 3) -> tuple[float, 
     parts = reference_parts()
     numpy_best = torch_best = float("inf")
     for _ in range(repeats):
-        model, states = ref.build_capstone(parts, _conv2d_backward, rng=0), {}
+        model, states = ref.build_capstone(parts, cnn_ref.conv2d_backward, rng=0), {}
         start = time.perf_counter()
         g = np.random.default_rng(0)
         order = g.permutation(len(X))
@@ -64,7 +64,7 @@ def epoch_times(X: np.ndarray, y: np.ndarray, repeats: int = 3) -> tuple[float, 
             for name, grad in model.grads.items():
                 model.set_param(name, parts.adam_step(model.params[name], grad, states.setdefault(name, {}), 0.01))
         numpy_best = min(numpy_best, time.perf_counter() - start)
-        net = torch_capstone(list(ref.build_capstone(parts, _conv2d_backward, rng=0).params.values()))
+        net = torch_capstone(list(ref.build_capstone(parts, cnn_ref.conv2d_backward, rng=0).params.values()))
         opt = torch.optim.Adam(net.parameters(), lr=0.01)
         Xt, yt = torch.tensor(X), torch.tensor(y)
         start = time.perf_counter()

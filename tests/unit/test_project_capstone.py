@@ -12,14 +12,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 from torch import nn
 
 from course_layout import SOLUTIONS, read
-from dlcourse.cnn.conv import _conv2d_backward
+from dlcourse.cnn import reference as cnn_ref
 from dlcourse.data import digits
 from dlcourse.project import reference as ref
 from dlcourse.project.capstone import collect_parts, expected_initial_loss, reference_parts, torch_capstone
 from dlcourse.project.layers import (Dense, SpatialBatchNorm, max_pool2d_backward,
                                      spatial_batchnorm_backward, spatial_batchnorm_forward)
 from dlcourse.project.solver import accuracy, lr_range_test, predict, train
-from dlcourse.training.batchnorm import _bn_backward, _bn_forward_train
 from dlcourse.training import reference as training_ref
 
 
@@ -45,8 +44,8 @@ def test_max_pool2d_backward_sends_a_tied_window_to_one_position_only():
 def test_spatial_batchnorm_matches_torch_batchnorm2d():
     rng = np.random.default_rng(1)
     x, gamma, beta, dy = rng.normal(size=(4, 3, 5, 5)), rng.normal(size=3), rng.normal(size=3), rng.normal(size=(4, 3, 5, 5))
-    y, cache = spatial_batchnorm_forward(x, gamma, beta, _bn_forward_train)
-    dx, dgamma, dbeta = spatial_batchnorm_backward(dy, cache, _bn_backward)
+    y, cache = spatial_batchnorm_forward(x, gamma, beta, training_ref.batchnorm_forward)
+    dx, dgamma, dbeta = spatial_batchnorm_backward(dy, cache, training_ref.batchnorm_backward)
     bn = nn.BatchNorm2d(3).double().train()
     bn.weight.data, bn.bias.data = torch.tensor(gamma), torch.tensor(beta)
     tx = torch.tensor(x, requires_grad=True)
@@ -60,7 +59,7 @@ def test_spatial_batchnorm_matches_torch_batchnorm2d():
 
 def test_spatial_batchnorm_layer_running_statistics_and_eval_mode_match_torch():
     rng = np.random.default_rng(2)
-    layer = SpatialBatchNorm(3, _bn_forward_train, _bn_backward)
+    layer = SpatialBatchNorm(3, training_ref.batchnorm_forward, training_ref.batchnorm_backward)
     bn = nn.BatchNorm2d(3).double().train()
     for _ in range(4):
         x = rng.normal(2.0, 3.0, size=(5, 3, 4, 4))
@@ -101,7 +100,7 @@ def test_softmax_cross_entropy_reference_matches_torch():
 
 def test_capstone_network_matches_torch_forward_and_backward(data):
     X_train, _, y_train, _ = data
-    model = ref.build_capstone(reference_parts(), _conv2d_backward, rng=3)
+    model = ref.build_capstone(reference_parts(), cnn_ref.conv2d_backward, rng=3)
     assert model.n_params() == 2762
     X, y = X_train[:24], y_train[:24]
     loss, dlogits = ref.softmax_cross_entropy(model.forward(X), y)
@@ -118,14 +117,14 @@ def test_capstone_network_matches_torch_forward_and_backward(data):
 
 def test_initial_loss_is_close_to_ln_10(data):
     X_train, _, y_train, _ = data
-    model = ref.build_capstone(reference_parts(), _conv2d_backward, rng=0)
+    model = ref.build_capstone(reference_parts(), cnn_ref.conv2d_backward, rng=0)
     loss, _ = ref.softmax_cross_entropy(model.forward(X_train), y_train)
     assert expected_initial_loss(10) == pytest.approx(2.302585, abs=1e-6)
     assert abs(loss - math.log(10)) < 0.05
 
 
 def test_sequential_params_are_the_layer_arrays_so_grad_check_can_perturb_them():
-    model = ref.build_capstone(reference_parts(), _conv2d_backward, rng=0)
+    model = ref.build_capstone(reference_parts(), cnn_ref.conv2d_backward, rng=0)
     params = model.params
     assert list(params) == ["0.w", "0.b", "1.gamma", "1.beta", "5.W", "5.b"]
     params["5.W"][0, 0] += 1.0
@@ -139,7 +138,7 @@ def test_training_learns_a_tiny_batch_and_is_reproducible(data):
     runs = []
     for _ in range(2):
         parts = reference_parts()
-        model = ref.build_capstone(parts, _conv2d_backward, rng=0)
+        model = ref.build_capstone(parts, cnn_ref.conv2d_backward, rng=0)
         runs.append(train(model, ref.softmax_cross_entropy, parts.adam_step, X_train[:20], y_train[:20],
                           lr=0.01, epochs=30, batch_size=10, rng=0))
     assert runs[0].losses == runs[1].losses
@@ -150,7 +149,7 @@ def test_training_learns_a_tiny_batch_and_is_reproducible(data):
 def test_reference_fit_reaches_the_graded_floor_on_the_tuning_seed(data):
     """The floor 0.95 comes from tests/benchmarks/week06_seeds.py (worst verification seed 0.9711 - 0.02)."""
     X_train, X_test, y_train, y_test = data
-    model, history = ref.fit_capstone(reference_parts(), _conv2d_backward, X_train, y_train, rng=0)
+    model, history = ref.fit_capstone(reference_parts(), cnn_ref.conv2d_backward, X_train, y_train, rng=0)
     acc = accuracy(model, X_test, y_test)
     assert acc >= 0.95
     sbn = model.layers[1]
@@ -165,7 +164,7 @@ def test_lr_range_test_records_a_descent_and_stops_at_an_explosion(data):
     parts = reference_parts()
 
     def make():
-        return ref.build_capstone(parts, _conv2d_backward, rng=0)
+        return ref.build_capstone(parts, cnn_ref.conv2d_backward, rng=0)
 
     lrs = np.logspace(-5, 0, 20)
     losses = lr_range_test(make, ref.softmax_cross_entropy, training_ref.adam_step, X_train, y_train, lrs, batch_size=64, steps=2, rng=0)
@@ -214,7 +213,7 @@ def test_a_network_of_the_earlier_weeks_solutions_matches_the_reference_network(
     X, y = X_train[:16], y_train[:16]
     grads = []
     for parts in (collect_parts(pasted), reference_parts()):
-        model = ref.build_capstone(parts, _conv2d_backward, rng=0)
+        model = ref.build_capstone(parts, cnn_ref.conv2d_backward, rng=0)
         loss, dlogits = ref.softmax_cross_entropy(model.forward(X), y)
         model.backward(dlogits)
         grads.append(model.grads)
@@ -258,7 +257,7 @@ def test_time_torch_epoch_takes_one_adam_pass_over_the_data(data):
     from dlcourse.project.capstone import time_torch_epoch
 
     X_train, _, y_train, _ = data
-    net = torch_capstone([np.array(p) for p in ref.build_capstone(reference_parts(), _conv2d_backward, rng=0).params.values()])
+    net = torch_capstone([np.array(p) for p in ref.build_capstone(reference_parts(), cnn_ref.conv2d_backward, rng=0).params.values()])
     before = [p.detach().clone() for p in net.parameters()]
     calls = []
     net.register_forward_hook(lambda module, inputs, output: calls.append(len(inputs[0])))

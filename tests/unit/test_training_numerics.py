@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from scipy import stats
 
 from dlcourse.training import LECTURE_GRADIENT_TABLE, SURFACES, diverged_at, keras_lr_sequence, run_optimizer
-from dlcourse.training.batchnorm import _bn_backward, _bn_forward_eval, _bn_forward_train, _bn_update_running
+from dlcourse.training.batchnorm import _batchnorm_backward, _batchnorm_eval, _batchnorm_forward, _bn_update_running
 from dlcourse.training.optimizers import _adagrad_step, _sgd_step
 from dlcourse.training.regularization import _dropout_backward, _log_uniform
 from dlcourse.training.schedules import _slide_keras_scheduler
@@ -210,7 +210,7 @@ def test_glorot_uniform_bound_and_variance_and_he_variance():
 
 # ------------------------------------------------------------------------------ batch norm
 def test_batchnorm_lecture_example():
-    y, _ = _bn_forward_train(np.array([[1.0], [2.0], [3.0], [4.0]]), np.ones(1), np.zeros(1), eps=0.0)
+    y, _ = _batchnorm_forward(np.array([[1.0], [2.0], [3.0], [4.0]]), np.ones(1), np.zeros(1), eps=0.0)
     np.testing.assert_allclose(y[:, 0], [-1.341641, -0.447214, 0.447214, 1.341641], atol=1e-6)
 
 
@@ -218,12 +218,12 @@ def test_batchnorm_lecture_example():
 def test_batchnorm_train_forward_and_backward_match_torch(shape):
     g = np.random.default_rng(0)
     x, gamma, beta, dy = g.normal(2, 3, shape), g.normal(1, 0.2, shape[1]), g.normal(0, 1, shape[1]), g.normal(size=shape)
-    y, cache = _bn_forward_train(x, gamma, beta, eps=1e-5)
+    y, cache = _batchnorm_forward(x, gamma, beta, eps=1e-5)
     xt, gt, bt = (T(a).requires_grad_() for a in (x, gamma, beta))
     yt = F.batch_norm(xt, None, None, gt, bt, training=True, eps=1e-5)
     np.testing.assert_allclose(y, yt.detach().numpy(), atol=1e-10)
     yt.backward(T(dy))
-    for ours, theirs in zip(_bn_backward(dy, cache), (xt, gt, bt)):
+    for ours, theirs in zip(_batchnorm_backward(dy, cache), (xt, gt, bt)):
         np.testing.assert_allclose(ours, theirs.grad.numpy(), atol=1e-10)
 
 
@@ -245,16 +245,16 @@ def test_batchnorm_running_statistics_follow_a_hand_ewma_and_torch():
     x1 = g.normal(size=(1, 4))                                # eval works with a batch of one
     bn.eval()
     gamma, beta = bn.weight.detach().numpy(), bn.bias.detach().numpy()
-    np.testing.assert_allclose(_bn_forward_eval(x1, rm, rv, gamma, beta), bn(T(x1)).detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(_batchnorm_eval(x1, rm, rv, gamma, beta), bn(T(x1)).detach().numpy(), atol=1e-12)
 
 
 def test_batchnorm_identity_and_shift_invariance():
     x = np.random.default_rng(2).normal(1, 2, (10, 3))
     mu, var = x.mean(0), x.var(0)
-    y, _ = _bn_forward_train(x, np.sqrt(var + 1e-5), mu)
+    y, _ = _batchnorm_forward(x, np.sqrt(var + 1e-5), mu)
     np.testing.assert_allclose(y, x, atol=1e-12)               # gamma = sd, beta = mean: the identity
-    np.testing.assert_allclose(_bn_forward_train(x + 7.0, np.ones(3), np.zeros(3))[0],
-                               _bn_forward_train(x, np.ones(3), np.zeros(3))[0], atol=1e-12)   # b is redundant
+    np.testing.assert_allclose(_batchnorm_forward(x + 7.0, np.ones(3), np.zeros(3))[0],
+                               _batchnorm_forward(x, np.ones(3), np.zeros(3))[0], atol=1e-12)   # b is redundant
 
 
 # ------------------------------------------------------------------------------ regularisation

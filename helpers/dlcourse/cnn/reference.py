@@ -10,6 +10,7 @@ WHERE = {                                   # exercise name -> the module that d
     "conv_param_count": "conv",
     "conv2d_naive": "conv",
     "conv2d": "conv",
+    "conv2d_backward": "conv",
     "max_pool2d": "conv",
     "avg_pool2d": "conv",
     "receptive_field": "architectures",

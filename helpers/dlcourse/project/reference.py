@@ -2,7 +2,7 @@
 ``structuring._diagnose``. For the package and the tests; notebooks never import this module
 (CONTRIBUTING.md, "Graded reference implementations"). Importing it imports nothing.
 
-Exercise 1 of the capstone (``conv2d_backward``) is week 03's ``dlcourse.cnn.conv._conv2d_backward``.
+Exercise 1 of the capstone (``conv2d_backward``) is week 03's challenge exercise: ``dlcourse.cnn.reference.conv2d_backward``.
 """
 
 from .._lazy import private_table

@@ -10,7 +10,7 @@ NumPy numerics (importing this package loads NumPy only):
 * :mod:`.surfaces` - 2-D test functions ``quadratic``, ``ravine``, ``rosenbrock`` and
   :func:`run_optimizer`;
 * :mod:`.vanishing` - the lecture's 3-iteration gradient table, Glorot / He initialisers;
-* :mod:`.batchnorm` - ``_bn_forward_train``, ``_bn_backward``, ``_bn_update_running``, ``_bn_forward_eval``;
+* :mod:`.batchnorm` - ``_batchnorm_forward``, ``_batchnorm_backward``, ``_bn_update_running``, ``_batchnorm_eval``;
 * :mod:`.regularization` - L1/L2 penalties, inverted dropout (keep_prob), ``_EarlyStopping``,
   log-uniform sampling; :mod:`.augment` - ``_augment`` (scipy.ndimage).
 

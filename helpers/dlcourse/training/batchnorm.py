@@ -28,7 +28,7 @@ def _axes_and_shape(x: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return axes, (1, x.shape[1], *([1] * (x.ndim - 2)))                  # (1, C) or (1, C, 1, 1)
 
 
-def _bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
+def _batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
                       eps: float = 1e-5) -> tuple[np.ndarray, dict]:
     """Normalise with the batch's own mean and (biased) variance. Returns (y like x, cache)."""
     x = np.asarray(x, dtype=float)
@@ -42,7 +42,7 @@ def _bn_forward_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
                "mean": mu.reshape(-1), "var": var.reshape(-1)}
 
 
-def _bn_backward(dy: np.ndarray, cache: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _batchnorm_backward(dy: np.ndarray, cache: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients (dx like x, dgamma (C,), dbeta (C,)) from dL/dy, in the compact form
 
         dx = (gamma / √(var + eps)) · (dy - mean(dy) - x̂ · mean(dy · x̂))
@@ -76,7 +76,7 @@ def _bn_update_running(running_mean: np.ndarray, running_var: np.ndarray, x: np.
             beta_ewma * np.asarray(running_var) + (1 - beta_ewma) * var)
 
 
-def _bn_forward_eval(x: np.ndarray, running_mean: np.ndarray, running_var: np.ndarray, gamma: np.ndarray,
+def _batchnorm_eval(x: np.ndarray, running_mean: np.ndarray, running_var: np.ndarray, gamma: np.ndarray,
                      beta: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """Test time: normalise with the running statistics (any batch size, even 1)."""
     x = np.asarray(x, dtype=float)

@@ -21,5 +21,8 @@ WHERE = {                                   # exercise name -> the module that d
     "EarlyStopping": "regularization",
     "dropout_forward": "regularization",
     "augment": "augment",
+    "batchnorm_forward": "batchnorm",
+    "batchnorm_backward": "batchnorm",
+    "batchnorm_eval": "batchnorm",
 }
 __getattr__, __dir__ = private_table(__name__, WHERE)
