@@ -24,7 +24,8 @@ ROUNDTRIP_WEEKS = ["week01_boosting"]
 # (CONTRIBUTING.md "Graded reference implementations"); week -> topic. Add a week when it is converted.
 REFERENCE_WEEKS = {"week01_boosting": "boosting", "week02_mlp": "mlp", "week03_cnn": "cnn", "week04_training": "training",
                    "week05_sequences": "sequences", "week07_gans": "gans", "week08_visualizing": "interpret",
-                   "week10_nlp": "nlp"}
+                   "week10_nlp": "nlp",
+                   "week11_domain_adaptation": "adaptation"}
 
 
 # A cell's nbgrader role comes from the one function the grader uses (dlcourse.grading.cells.role).
