@@ -29,7 +29,7 @@ help:
 	@echo "make nbval WEEK=week05_sequences - check one week's solution notebooks execute (nbval), after editing them"
 	@echo "make e2e      - browser tests: real JupyterLab in headless Chromium (needs /usr/bin/chromium)"
 	@echo "make hub-test - a real JupyterHub on loopback: 1 instructor + 3 students (Unix users) release, fetch, submit, grade, feedback (root; Node)"
-	@echo "make bench    - measure notebooks, widgets, kernels and grading against the budgets; update README"
+	@echo "make bench    - measure notebooks, widgets, kernels and grading against the budgets, rerun the seed evidence; update README"
 	@echo "make release  - regenerate the student release course/ from solutions/ (nbgrader), its START_HERE page and the grading guides"
 	@echo "make guide    - write the graders' guides autograder/guides/<week>.md (rubrics + model answers)"
 	@echo "make grade WEEK=week01_boosting [SUBMISSIONS=export.zip] - grade a week (parallel, limits), feedback, CSV"

@@ -21,11 +21,12 @@ RELEASE_NOTEBOOKS = sorted(COURSE.glob("week*/*.ipynb"))
 # (root conftest.py), every release's stub failures by test_release.py.
 ROUNDTRIP_WEEKS = ["week01_boosting"]
 # Weeks whose graded reference implementations are reached only through `dlcourse.<topic>.reference`
-# (CONTRIBUTING.md "Graded reference implementations"); week -> topic. Add a week when it is converted.
+# (CONTRIBUTING.md "Graded reference implementations"); week -> topic, for every week.
 REFERENCE_WEEKS = {"week01_boosting": "boosting", "week02_mlp": "mlp", "week03_cnn": "cnn", "week04_training": "training",
                    "week05_sequences": "sequences", "week07_gans": "gans", "week08_visualizing": "interpret",
                    "week10_nlp": "nlp",
-                   "week06_project": "project", "week09_transformers": "transformers"}
+                   "week06_project": "project", "week09_transformers": "transformers",
+                   "week11_domain_adaptation": "adaptation"}
 
 
 # A cell's nbgrader role comes from the one function the grader uses (dlcourse.grading.cells.role).

@@ -334,6 +334,10 @@ from course_layout import REFERENCE_WEEKS  # noqa: E402
 from dlcourse.grading.cells import reference_uses  # noqa: E402
 
 
+def test_every_week_has_a_graded_reference_table():
+    assert sorted(REFERENCE_WEEKS) == WEEKS, "tests/course_layout.py REFERENCE_WEEKS must map every week to its topic"
+
+
 @pytest.mark.parametrize("week", sorted(REFERENCE_WEEKS))
 def test_notebooks_never_reach_a_graded_reference(week):
     """No cell (setup, demo, solution or test) imports `dlcourse.<topic>.reference` or a private dlcourse name."""
@@ -352,3 +356,34 @@ def test_every_graded_reference_resolves_to_its_private_definition(week):
     for name in ref.WHERE:
         module = importlib.import_module(f"dlcourse.{REFERENCE_WEEKS[week]}.{ref.WHERE[name]}")
         assert getattr(ref, name) is getattr(module, "_" + name), f"reference.{name} is not {module.__name__}._{name}"
+
+
+# ---------------------------------------------------------------- thin notebooks
+DEMO_CELL_MAX_LINES = 15        # DESIGN: "logic longer than ~15 lines belongs in dlcourse"
+
+
+def _long_demo_cells(nb) -> list[str]:
+    from dlcourse.grading.cells import CODE, role
+
+    out = []
+    for cell in nb.cells:
+        n = sum(1 for line in cell.source.splitlines() if line.strip())
+        if cell.cell_type == "code" and role(cell) == CODE and n > DEMO_CELL_MAX_LINES:
+            out.append(f"cell {cell.get('id')} ({n} lines)")
+    return out
+
+
+def test_the_thin_cell_rule_sees_a_long_demo_cell():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(16))),
+                                         nbformat.v4.new_code_cell("\n".join(f"y{i} = {i}" for i in range(15)))])
+    assert len(_long_demo_cells(nb)) == 1
+
+
+@pytest.mark.parametrize("path", SOLUTION_NOTEBOOKS, ids=rel)
+def test_demo_cells_stay_thin(path):
+    """A demo cell holds what a student should read; plotting and plumbing live in the week's package."""
+    long = _long_demo_cells(read(path))
+    assert not long, (f"{rel(path)}: demo cells over {DEMO_CELL_MAX_LINES} non-blank lines: {', '.join(long)}; "
+                      "move plotting and plumbing into the week's plots or widgets module")

@@ -1,7 +1,7 @@
 """`make bench`: what the course costs to run, measured, against its budgets.
 
-    python tests/benchmarks/bench.py [--only notebooks,widgets,kernels,grading] [--submissions N]
-                                     [--repeats R] [--update-readme]
+    python tests/benchmarks/bench.py [--only notebooks,widgets,kernels,grading,seeds] [--submissions N]
+                                     [--repeats R] [--seeds-match TEXT] [--update-readme]
 
 Sections (each row reports ✓/✗ against its budget; nothing here fails a build):
 - notebooks: every solution notebook executed once, in order, on all cores (nbclient; wall
@@ -21,7 +21,13 @@ Sections (each row reports ✓/✗ against its budget; nothing here fails a buil
   kernel), and with 1 worker sandboxed and ``--no-sandbox`` (the sandbox's cost per
   submission): median of ``--repeats`` runs (3) each, speed-up over nbgrader (goal ≥ 1.8× on 2
   cores), whether every cell's grade is identical, and the load average (a busy machine
-  inflates every number).
+  inflates every number);
+- seeds: the evidence across seeds behind the trained-model thresholds (DESIGN "Results of
+  training"): every ``tests/benchmarks/*_seeds.py`` run as its own process with one BLAS/torch
+  thread, offline, with the arguments in its ``BENCH_ARGS = [...]`` line if it has one (e.g. a
+  number of seeds); each script's output is saved to ``reports/seeds-<script>.txt`` and listed
+  in the report with its wall time and exit code. ``--seeds-match week11`` runs only the
+  scripts whose name contains the text.
 
 The report (markdown + JSON, with date, CPU count and versions) goes to
 tests/benchmarks/reports/ (git-ignored); ``--update-readme`` rewrites README's
@@ -332,6 +338,48 @@ def section_grading(n_submissions: int, week: str = "week01_boosting", repeats: 
 
 
 # ---------------------------------------------------------------- report
+SEEDS_TIMEOUT_S = 3600
+
+
+def seed_scripts(match: str = "") -> list[Path]:
+    """The evidence scripts ``tests/benchmarks/*_seeds.py`` (sorted), those whose name contains ``match``."""
+    return [p for p in sorted((ROOT / "tests" / "benchmarks").glob("*_seeds.py")) if match in p.name]
+
+
+def bench_args_of(script: Path) -> list[str]:
+    """The arguments a script asks ``make bench`` for, from its ``BENCH_ARGS = [...]`` line (read, not imported)."""
+    import ast
+
+    m = re.search(r"^BENCH_ARGS\s*(?::[^=]*)?=\s*(\[.*?\])\s*(?:#.*)?$", script.read_text(), re.M)
+    return [str(a) for a in ast.literal_eval(m.group(1))] if m else []
+
+
+def section_seeds(match: str = "") -> list[dict]:
+    import subprocess
+
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "DLCOURSE_TORCH_THREADS": "1", "DLCOURSE_OFFLINE": "1"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "helpers"), env.get("PYTHONPATH", "")]))
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for script in seed_scripts(match):
+        args = bench_args_of(script)
+        out = REPORTS / f"seeds-{script.stem}.txt"
+        print(f"   {script.name} {' '.join(args)}", flush=True)
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.run([sys.executable, str(script), *args], cwd=ROOT, env=env, capture_output=True,
+                                  text=True, timeout=SEEDS_TIMEOUT_S)
+            code, text = proc.returncode, proc.stdout + (f"\n--- stderr\n{proc.stderr}" if proc.returncode else "")
+        except subprocess.TimeoutExpired as exc:
+            code, text = "timeout", (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        seconds = round(time.perf_counter() - t0, 1)
+        out.write_text(f"# {script.name} {' '.join(args)} (one thread; {seconds} s; exit {code}; {_load()})\n\n{text}")
+        rows.append({"script": script.name, "args": " ".join(args), "seconds": seconds, "exit": code,
+                     "output": str(out.relative_to(ROOT)), "ok": code == 0})
+    return rows
+
+
 def versions() -> dict:
     import matplotlib
     import nbgrader
@@ -379,6 +427,11 @@ def markdown(report: dict) -> str:
                   f"`generate_assignment`; the whole command adds recording the release, feedback pages and the CSV. "
                   f"Median of {report.get('grading_repeats', 1)} runs ({report.get('cost_repeats', 1)} for the "
                   f"one-worker rows); {report.get('grading_load', '')}."]
+        lines.append("")
+    if report.get("seeds"):
+        lines += ["| evidence across seeds | arguments | wall s (one thread) | exit | output |", "|---|---|---:|:---:|---|"]
+        lines += [f"| `{r['script']}` | {r['args'] or '(defaults)'} | {r['seconds']} | {_mark(r['ok'])} {r['exit']} | "
+                  f"`{r['output']}` |" for r in report["seeds"]]
         lines.append("")
     return "\n".join(lines)
 
@@ -460,7 +513,8 @@ def update_readme(report: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="notebooks,widgets,kernels,grading")
+    ap.add_argument("--only", default="notebooks,widgets,kernels,grading,seeds")
+    ap.add_argument("--seeds-match", default="", help="seeds section: only the *_seeds.py scripts containing this text")
     ap.add_argument("--submissions", type=int, default=8, help="students in the grading section")
     ap.add_argument("--repeats", type=int, default=3, help="runs of each grader in the grading section (median)")
     ap.add_argument("--cost-repeats", type=int, default=1,
@@ -472,7 +526,8 @@ def main(argv: list[str] | None = None) -> int:
               "machine": platform.machine(), "versions": versions()}
     t0 = time.perf_counter()
     for name, run in (("notebooks", section_notebooks), ("widgets", section_widgets),
-                      ("kernels", section_kernels), ("grading", lambda: section_grading(args.submissions, repeats=args.repeats, cost_repeats=args.cost_repeats))):
+                      ("kernels", section_kernels), ("grading", lambda: section_grading(args.submissions, repeats=args.repeats, cost_repeats=args.cost_repeats)),
+                      ("seeds", lambda: section_seeds(args.seeds_match))):
         if name in sections:
             print(f"== {name}")
             report[name] = run()

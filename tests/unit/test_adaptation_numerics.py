@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from dlcourse.adaptation import dann, shift, tradaboost
+from dlcourse.adaptation import reference as ref
 from dlcourse.data.domains import digits_domains, make_digits_m, sample_photos
 
 
@@ -19,7 +20,7 @@ def test_grl_forward_identity_backward_minus_lambda_on_a_composed_graph():
     x = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
     h = torch.sin(a(x))
     up = torch.randn(5, 2, dtype=torch.float64)
-    out = b(dann._grad_reverse(h, 0.7))
+    out = b(ref.grad_reverse(h, 0.7))
     assert torch.equal(out, b(h))
     gx, gb = torch.autograd.grad((out * up).sum(), [x, b.weight], retain_graph=True)
     rx, rb = torch.autograd.grad((b(h) * up).sum(), [x, b.weight])
@@ -27,20 +28,20 @@ def test_grl_forward_identity_backward_minus_lambda_on_a_composed_graph():
 
 
 def test_lambda_schedule_key():
-    assert dann._dann_lambda(0.0) == 0.0
-    assert abs(dann._dann_lambda(1.0) - 0.999909) < 5e-7
-    assert abs(dann._dann_lambda(1.0) - (2 / (1 + math.exp(-10)) - 1)) < 1e-15
+    assert ref.dann_lambda(0.0) == 0.0
+    assert abs(ref.dann_lambda(1.0) - 0.999909) < 5e-7
+    assert abs(ref.dann_lambda(1.0) - (2 / (1 + math.exp(-10)) - 1)) < 1e-15
 
 
 def test_domain_labels_source_zero_target_one():
-    assert dann._domain_labels(2, 1).tolist() == [0.0, 0.0, 1.0]
+    assert ref.domain_labels(2, 1).tolist() == [0.0, 0.0, 1.0]
 
 
 def test_dann_step_gradients_match_manual_autograd():
     model = dann.dann_model(0)
     g = torch.Generator().manual_seed(0)
     xs, xt, ys = torch.rand(4, 3, 8, 8, generator=g), torch.rand(3, 3, 8, 8, generator=g), torch.tensor([0, 1, 2, 3])
-    dann._dann_step(model, torch.optim.SGD(model.parameters(), lr=0.0), xs, ys, xt, 0.4)
+    ref.dann_step(model, torch.optim.SGD(model.parameters(), lr=0.0), xs, ys, xt, 0.4)
     got = {n: p.grad.clone() for n, p in model.named_parameters()}
     model.zero_grad()
     fs, ft = model.features(xs), model.features(xt)
@@ -60,9 +61,9 @@ def test_dann_step_gradients_match_manual_autograd():
 @pytest.mark.parametrize("variant,key", [("lecture", 0.068059), ("paper", 0.075993)])
 def test_tradaboost_micro_example(variant, key):
     miss_s, miss_t = np.r_[1, np.zeros(7)].astype(bool), np.r_[1, 0, 0, 0].astype(bool)
-    e = tradaboost._tradaboost_error(np.full(4, 0.25), miss_t)
+    e = ref.tradaboost_error(np.full(4, 0.25), miss_t)
     assert e == 0.25
-    ws, wt, at, a = tradaboost._tradaboost_update(np.full(8, 1 / 8), np.full(4, 1 / 4), miss_s, miss_t, e, 8, 10, variant)
+    ws, wt, at, a = ref.tradaboost_update(np.full(8, 1 / 8), np.full(4, 1 / 4), miss_s, miss_t, e, 8, 10, variant)
     assert abs(at - 1.098612) < 1e-6 and abs(a - 0.607942) < 1e-6
     assert abs(ws[0] - key) < 1e-6 and np.allclose(ws[1:], 0.125)
     assert np.allclose(wt, [0.75, 0.25, 0.25, 0.25])
@@ -72,7 +73,7 @@ def test_tradaboost_error_is_a_brute_force_weighted_error():
     g = np.random.default_rng(0)
     w, miss = g.random(11), g.random(11) < 0.5
     brute = sum(wi for wi, mi in zip(w, miss) if mi) / sum(w)
-    assert abs(tradaboost._tradaboost_error(w, miss) - brute) < 1e-12
+    assert abs(ref.tradaboost_error(w, miss) - brute) < 1e-12
 
 
 def test_tradaboost_fit_keeps_a_distribution_and_fades_the_misleading_source():
@@ -160,8 +161,53 @@ def test_domain_weight_scales_the_domain_gradient_of_the_heads():
     grads = []
     for w in (1.0, 3.0):
         m = dann.dann_model(0)
-        dann._dann_step(m, torch.optim.SGD(m.parameters(), lr=0.0), xs, ys, xt, 0.5, domain_weight=w)
+        ref.dann_step(m, torch.optim.SGD(m.parameters(), lr=0.0), xs, ys, xt, 0.5, domain_weight=w)
         grads.append(m.domain_head[0].weight.grad.clone())
     assert torch.allclose(grads[1], 3.0 * grads[0], atol=1e-6)
     with pytest.raises(ValueError):
-        dann.train_dann(digits_domains(rng=0), "dann", epochs=1, step=dann._dann_step, domain_weight=2.0)
+        dann.train_dann(digits_domains(rng=0), "dann", epochs=1, step=ref.dann_step, domain_weight=2.0)
+
+
+def test_tradaboost_round_renormalises_the_micro_example():
+    # the lecture's micro example: 8 source and 4 target samples, one mistake in each, N = 10 rounds;
+    # by hand: target mistake 0.25 * 3 = 0.75, source mistake 0.125 * exp(-alpha_src) = 0.068059
+    miss_s, miss_t = np.r_[1, np.zeros(7)].astype(bool), np.r_[1, 0, 0, 0].astype(bool)
+    ws, wt, alpha_t = ref.tradaboost_round(np.full(8, 1 / 8), np.full(4, 1 / 4), miss_s, miss_t, 10)
+    z = 7 * 0.125 + 0.068059 + 0.75 + 3 * 0.25
+    assert abs(ws.sum() + wt.sum() - 1.0) < 1e-12
+    assert abs(ws[0] - 0.068059 / z) < 1e-6 and abs(wt[0] - 0.75 / z) < 1e-6
+    assert abs(alpha_t - math.log(3.0)) < 1e-12
+
+
+@pytest.mark.parametrize("shift_kind", ["recolour", "rotate"])
+def test_shapes_domains_shape_range_determinism(shift_kind):
+    from dlcourse.data.domains import shapes_domains
+    a, b = shapes_domains(shift_kind, n=60, rng=5), shapes_domains(shift_kind, n=60, rng=5)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert a["Xs_train"].shape == (42, 3, 16, 16) and a["Xt_test"].shape == (18, 3, 16, 16)
+    assert a["Xs_train"].dtype == np.float32 and a["yt_train"].dtype == np.int64
+    assert all(a[k].min() >= 0 and a[k].max() <= 1 for k in a if k.startswith("X"))
+    assert set(np.r_[a["ys_train"], a["yt_train"]]) <= {0, 1, 2}
+    corner = lambda X: np.median(X[:, :, 0, 0])                      # noqa: E731 - the background level
+    assert corner(a["Xs_train"]) < 0.2
+    assert (corner(a["Xt_train"]) > 0.8) if shift_kind == "recolour" else (corner(a["Xt_train"]) < 0.2)
+    with pytest.raises(ValueError):
+        shapes_domains("blur")
+
+
+def test_rotated_shapes_keep_the_source_look_at_zero_degrees():
+    from dlcourse.data.domains import shapes_domains
+    d = shapes_domains("rotate", n=30, degrees=0.0, rng=2)
+    src = shapes_domains("recolour", n=30, rng=2)                   # the same draws, target inverted
+    assert np.allclose(d["Xt_train"], 1.0 - src["Xt_train"], atol=1e-6)
+
+
+def test_graded_moons_threshold_holds_for_the_reference_step():
+    # the graded test's run (seed 0): the reference step must clear MOONS_MIN_GAIN, a step that never
+    # sees the domain loss (source-only) must not
+    from dlcourse.data.domains import moons_domains
+    m = moons_domains(dann.MOONS_DEGREES, rng=0)
+    src = dann.train_dann(m, "source", seed=0, **dann.MOONS_RECIPE).target_accuracy
+    adapted = dann.train_dann(m, "dann", seed=0, step=ref.dann_step, **dann.MOONS_RECIPE).target_accuracy
+    assert adapted - src >= dann.MOONS_MIN_GAIN > 0.05
+    assert src < 0.7                                                  # the shift costs source-only a lot

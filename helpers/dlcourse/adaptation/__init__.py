@@ -8,7 +8,8 @@
   in the lecture's and the paper's form, the classifier, and the synthetic "old vs new" data.
 
 Figures in :mod:`.plots`; ipywidgets only in :mod:`.widgets`. Graded pieces are private (a
-leading underscore): the notebook asks students to write them. Importing this package loads
+leading underscore): the notebook asks students to write them; other modules and the tests
+reach them through :mod:`.reference` (``ref.grad_reverse``). Importing this package loads
 NumPy only.
 """
 

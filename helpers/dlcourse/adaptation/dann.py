@@ -11,23 +11,42 @@ import torch.nn.functional as F
 from torch import nn
 
 __all__ = ["DANNResult", "dann_model", "train_dann", "features_of", "accuracy", "few_target_labels", "fine_tune",
-           "MOONS_RECIPE", "MOONS_SEEDS", "MOONS_MIN_GAIN"]
+           "MOONS_DEGREES", "MOONS_RECIPE", "MOONS_SEEDS",
+           "MOONS_MARGIN", "MOONS_MIN_GAIN", "SHAPES_RECIPE"]
 
-#: The DANN recipe on :func:`dlcourse.data.domains.moons_domains` (30 degrees): an MLP 2 -> 64 -> 64
+#: The graded shift: the target moons are the source moons rotated by this many degrees.
+MOONS_DEGREES: float = 45.0
+#: The DANN recipe on :func:`dlcourse.data.domains.moons_domains` (``MOONS_DEGREES``): an MLP 2 -> 64 -> 64
 #: (ReLU) with a 2-way label head and a 64 -> 64 -> 1 domain head, Adam from 0.01 with the paper's
 #: decay lr / (1 + 10 p) ** 0.75, batches of 64, 200 epochs (600 steps), the paper's lambda ramp.
-#: Tuned on seeds 0-21: 32 units without the decay gained from +0.005 to +0.22 (seeds 0-11); with
-#: the decay from -0.09 to +0.21 (seeds 12-21); 64 units with the decay fixed the two worst seeds
-#: tried (6 and 17). Verified on seeds 22-31, which played no part in the choice.
+#: Tuned at 30 degrees on seeds 0-21: 32 units without the decay gained from +0.005 to +0.22 (seeds
+#: 0-11); with the decay from -0.09 to +0.21 (seeds 12-21); 64 units with the decay fixed the two worst
+#: seeds tried (6 and 17). At 30 degrees source-only is already right on about 0.88 of the target and
+#: DANN's gain on seeds 22-31 ranged from +0.025 to +0.21: too unreliable to grade. The rotation was then
+#: chosen on seeds 0-31 (reference step, target test accuracy): at 40 degrees source-only reached
+#: 0.56-0.74 and DANN gained -0.055 to +0.365 (one loss, seed 1); at 45 degrees source-only reached
+#: 0.43-0.63 (the tips of the target moons cross the source boundary), DANN 0.65-0.98 and gained from
+#: +0.100 (seed 11) to +0.460, the oracle 0.99-1.00. Verified at 45 degrees on seeds 32-41, which
+#: played no part in any choice: source-only 0.370-0.595, DANN 0.625-0.915, oracle 0.990-1.000, gains
+#: +0.195 +0.445 +0.410 +0.230 +0.220 +0.320 +0.185 +0.170 +0.140 +0.310 (seeds 32 to 41).
 MOONS_RECIPE: dict = {"epochs": 200, "batch": 64, "lr": 0.01, "anneal": True,
                       "sizes": {"n_in": 2, "n_classes": 2, "n_hidden": 64, "n_features": 64}}
 #: Seed 0 is graded; tests/benchmarks/week11_seeds.py prints every seed.
-MOONS_SEEDS: dict = {"tuning": tuple(range(22)), "verification": tuple(range(22, 32))}
-#: Graded threshold on DANN's gain over source-only (target test accuracy, seed 0): the smallest gain
-#: over the verification seeds (+0.025, seed 31; the others +0.055 to +0.21) minus a margin of 0.03.
-#: The rule gives about zero: a correct step must not leave DANN behind source-only on seed 0 (the
-#: reference step gains +0.065 there, the notebook's solution +0.095); the gain varies a lot by seed.
-MOONS_MIN_GAIN: float = -0.005                     # = +0.025 - 0.03
+MOONS_SEEDS: dict = {"tuning": tuple(range(32)), "verification": tuple(range(32, 42))}
+#: Graded threshold on DANN's gain over source-only (target test accuracy, seed 0, ``MOONS_DEGREES``):
+#: the smallest gain over the verification seeds (+0.140, seed 40) minus a margin of 0.05. It is also
+#: below every tuning seed (the smallest +0.100). On seed 0 the reference step gains +0.415 (0.520 ->
+#: 0.935), the notebook's solution +0.460; a step that does not learn from the target stays near 0.
+MOONS_MARGIN: float = 0.05
+MOONS_MIN_GAIN: float = 0.09                       # = +0.140 - MOONS_MARGIN
+
+#: On :func:`dlcourse.data.domains.shapes_domains` (16 x 16, three shapes): the small CNN
+#: (3 -> 16 -> 32 channels, two poolings, 32 features), Adam 3e-3, 30 epochs, batches of 64.
+#: Measured on seeds 0-4 (target test accuracy; tests/benchmarks/week11_seeds.py), the shift costs
+#: most of what the network can do: re-coloured, source-only 0.28-0.36 (chance 0.33), oracle
+#: 0.70-0.91, DANN -0.08 to +0.04 over source-only; rotated by 45 degrees, source-only 0.19-0.48,
+#: oracle 0.82-0.90, DANN -0.04 to +0.16. DANN does not help reliably on either: not graded.
+SHAPES_RECIPE: dict = {"epochs": 30, "lr": 3e-3, "sizes": {"n_classes": 3, "n_features": 32, "conv": True, "side": 16}}
 
 
 class _GradReverse(torch.autograd.Function):
@@ -60,12 +79,12 @@ class _DANN(nn.Module):
     """Feature extractor G_f, label predictor G_y and domain classifier G_d (one logit, 1 = target)."""
 
     def __init__(self, n_in: int = 192, n_hidden: int = 64, n_features: int = 32, n_classes: int = 10,
-                 conv: bool = False, domain_hidden: int | None = None):
+                 conv: bool = False, domain_hidden: int | None = None, side: int = 8):
         super().__init__()
         if conv:
             self.features = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                                           nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                                          nn.Flatten(), nn.Linear(128, n_features), nn.ReLU())
+                                          nn.Flatten(), nn.Linear(32 * (side // 4) ** 2, n_features), nn.ReLU())
         else:
             self.features = nn.Sequential(nn.Flatten(), nn.Linear(n_in, n_hidden), nn.ReLU(),
                                           nn.Linear(n_hidden, n_features), nn.ReLU())
@@ -138,10 +157,11 @@ def train_dann(data: dict, mode: str = "dann", epochs: int = 30, batch: int = 64
     step : the training step ``(model, opt, xs, ys, xt, lam) -> dict`` (default: the reference).
     lam_max, gamma : lambda = lam_max * (2 / (1 + exp(-gamma p)) - 1) at training progress p.
     optimiser : "adam" or "sgd" (momentum 0.9); anneal : the paper's lr / (1 + 10 p) ** 0.75.
-    sizes : keyword arguments of the model (``n_hidden``, ``n_features``, ``conv=True`` for a small CNN,
+    sizes : keyword arguments of the model (``n_hidden``, ``n_features``, ``conv=True`` for a small CNN on
+        images of ``side`` x ``side`` pixels (8 unless given),
         ``domain_hidden=0`` for a linear domain head). progress : a tqdm bar over the epochs.
     The options beyond the defaults were used to look for a setting where DANN beats source-only on
-    digits-M (none was found); on the rotated moons :data:`MOONS_RECIPE` does (see
+    digits-M (none was found); on the moons rotated by :data:`MOONS_DEGREES` :data:`MOONS_RECIPE` does (see
     tests/benchmarks/week11_seeds.py).
     """
     if step is not None and domain_weight != 1.0:

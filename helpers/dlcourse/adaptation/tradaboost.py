@@ -35,6 +35,13 @@ def _normalise(w_src, w_tgt):
     return w_src / total, w_tgt / total
 
 
+def _tradaboost_round(w_src, w_tgt, miss_src, miss_tgt, N, variant="lecture"):
+    e_t = _tradaboost_error(w_tgt, miss_tgt)
+    w_src, w_tgt, alpha_t, _ = _tradaboost_update(w_src, w_tgt, miss_src, miss_tgt, e_t, len(w_src), N, variant)
+    w_src, w_tgt = _normalise(w_src, w_tgt)
+    return w_src, w_tgt, alpha_t
+
+
 @dataclass(frozen=True)
 class TrAdaBoostFit:
     """Everything a fit produced, round by round (for the stepper and the tests)."""

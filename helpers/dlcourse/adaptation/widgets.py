@@ -211,13 +211,13 @@ def _project(fs, ft, basis=None):
 
 @functools.lru_cache(maxsize=1)
 def _lab_runs(seed: int = 0):
-    """{(schedule, weight): (curve, lambdas, [(epoch, fs2, ft2), ...])} on the 30-degree moons."""
+    """{(schedule, weight): (curve, lambdas, [(epoch, fs2, ft2), ...])} on the rotated moons (``MOONS_DEGREES``)."""
     import torch
 
     from ..data.domains import moons_domains
-    from .dann import MOONS_RECIPE, train_dann
+    from .dann import MOONS_DEGREES, MOONS_RECIPE, train_dann
 
-    data = moons_domains(30.0, rng=seed)
+    data = moons_domains(MOONS_DEGREES, rng=seed)
     runs = {}
     for schedule, gamma in LAB_SCHEDULES.items():
         for w in LAB_WEIGHTS:
@@ -269,7 +269,7 @@ def render_dann_lab(state: DANNLabState, fig):
 
 
 def dann_lab() -> Explorer:
-    """DANN on the 30-degree moons: λ schedule, domain-loss weight and epoch -> accuracy curve and features.
+    """DANN on the rotated moons (45 degrees): λ schedule, domain-loss weight and epoch -> accuracy curve and features.
 
     Builds in a few seconds: five small trainings (source-only, then each schedule with weights
     0.3 and 1) run once; moving a control only looks the result up.
@@ -281,6 +281,6 @@ def dann_lab() -> Explorer:
                                              description="epoch")}
     glyph = lambda c, g: f"<span style='color:{PALETTE[c]}'>{g}</span>"          # noqa: E731
     return Explorer(controls, compute_dann_lab, render_dann_lab, layout=_layout_dann_lab, figsize=(9, 3.6),
-                    title="<b>DANN lab: two moons, target rotated by 30°</b> &nbsp; "
+                    title="<b>DANN lab: two moons, target rotated by 45°</b> &nbsp; "
                           f"{glyph('blue', '&#9679;')} source &nbsp; {glyph('orange', '&#9679;')} target "
                           "(● class 0, ▲ class 1) &nbsp; grey curve: source-only (weight 0)")

@@ -4,6 +4,7 @@
 * digits against re-coloured digits (:func:`recoloured_digits_domains`): every target digit gets
   a random background colour and a random, brighter stroke colour;
 * two moons against the same moons rotated (:func:`moons_domains`), in 2-D;
+* coloured shapes against the same kind of shapes re-coloured or rotated (:func:`shapes_domains`);
 * :func:`name_that_dataset`: small gray images from several of the course's data sets, labelled
   by the set they come from (Torralba & Efros's game).
 
@@ -22,6 +23,7 @@ import functools
 import numpy as np
 
 __all__ = ["sample_photos", "make_digits_m", "digits_domains", "recoloured_digits_domains", "moons_domains",
+           "shapes_domains",
            "rotate", "name_that_dataset", "DATASET_NAMES"]
 
 
@@ -150,6 +152,54 @@ def moons_domains(degrees: float = 30.0, n: int = 400, noise: float = 0.1,
         out[f"y{name}_train"], out[f"y{name}_test"] = y[:k].astype(np.int64), y[k:].astype(np.int64)
     return out
 
+
+
+def _one_shape_images(n: int, size: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` images (n, 3, size, size), each one shape of side size/2 .. 3 size/4 at a random place
+    on a dark noisy background, in a bright colour with one weak channel (as in
+    :func:`dlcourse.data.shapes.shapes_dataset`); and the shapes' classes (n,) int64."""
+    from .shapes import _shape_mask
+
+    images = np.clip(0.08 + 0.04 * rng.standard_normal((n, 3, size, size)), 0.0, 1.0)
+    labels = rng.integers(0, 3, n).astype(np.int64)
+    for img, cls in zip(images, labels):
+        s = int(rng.integers(size // 2, 3 * size // 4 + 1))
+        x0, y0 = rng.integers(0, size - s + 1, size=2)
+        mask = _shape_mask(int(cls), s, rng)
+        colour = rng.uniform(0.45, 1.0, 3)
+        colour[rng.integers(3)] = rng.uniform(0.0, 0.3)
+        region = img[:, y0:y0 + s, x0:x0 + s]
+        region[:, mask] = np.clip(colour[:, None] + 0.03 * rng.standard_normal((3, int(mask.sum()))), 0, 1)
+    return images, labels
+
+
+def shapes_domains(shift: str = "recolour", n: int = 600, size: int = 16, degrees: float = 45.0,
+                   rng: np.random.Generator | int | None = 0, test_size: float = 0.3) -> dict:
+    """One coloured shape per image (source) against re-coloured or rotated shapes (target).
+
+    Both domains draw their own ``n`` images, each one square, circle or triangle (upright or
+    upside down) of side size/2 .. 3 size/4 at a random place on a dark noisy background, in a
+    bright colour with one weak channel (the look of :func:`dlcourse.data.shapes.shapes_dataset`);
+    the label is the shape (0 square, 1 circle, 2 triangle).
+
+    shift : "recolour": every target image is inverted, ``1 - x``: a light background and a
+        shape in the complementary colour (only the colours change);
+        "rotate": every target image is rotated by ``degrees`` about its centre (bilinear, the
+        corners filled with the background level), so squares become diamonds.
+    Returns the keys of :func:`digits_domains`: X (N, 3, size, size) float32 in [0, 1], y int64.
+    """
+    rng = np.random.default_rng(rng)
+    Xs, ys = _one_shape_images(n, size, rng)
+    Xt, yt = _one_shape_images(n, size, rng)
+    if shift == "recolour":
+        Xt = 1.0 - Xt
+    elif shift == "rotate":
+        from scipy.ndimage import rotate as _rotate
+
+        Xt = np.clip(_rotate(Xt, degrees, axes=(2, 3), reshape=False, order=1, mode="constant", cval=0.08), 0, 1)
+    else:
+        raise ValueError(f"unknown shift {shift!r}: use 'recolour' or 'rotate'")
+    return _split(Xs, ys, Xt, yt, test_size)
 
 #: The data sets of :func:`name_that_dataset`, by label (the week that uses each is in brackets).
 DATASET_NAMES: tuple[str, ...] = ("digits (wk 02)", "digit canvas (wk 08)", "shapes (wk 03)", "photo patches (wk 08)",

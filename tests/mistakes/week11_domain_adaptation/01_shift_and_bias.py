@@ -2,7 +2,7 @@
 
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import quiz, right, variants
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
@@ -18,14 +18,6 @@ def _pad(Xs, Xt, seed=0, *, accuracy=False, train_error=False):
     return 2.0 * (1.0 - 2.0 * (1.0 - err if accuracy else err))
 
 
-def _pad_accuracy(Xs, Xt, seed=0):
-    return _pad(Xs, Xt, seed, accuracy=True)
-
-
-def _pad_train_error(Xs, Xt, seed=0):
-    return _pad(Xs, Xt, seed, train_error=True)
-
-
 def _pad_score(Xs, Xt, seed=0):
     X = np.concatenate([np.asarray(Xs).reshape(len(Xs), -1), np.asarray(Xt).reshape(len(Xt), -1)])
     d = np.concatenate([np.zeros(len(Xs)), np.ones(len(Xt))])
@@ -35,11 +27,11 @@ def _pad_score(Xs, Xt, seed=0):
 
 
 CASES = [
-    wrong("test_proxy_a_distance", "accuracy in place of the error", proxy_a_distance=_pad_accuracy),
-    wrong("test_proxy_a_distance", "error measured on the training half", proxy_a_distance=_pad_train_error),
+    *variants("test_proxy_a_distance", "proxy_a_distance", _pad,
+              wrong={"accuracy in place of the error": {"accuracy": True},
+                     "error measured on the training half": {"train_error": True}},
+              right={"the reference written with flags off": {}}),
     right("test_proxy_a_distance", "from clf.score as 2 (2 acc - 1)", proxy_a_distance=_pad_score),
-    wrong("test_q1", "stages out of order", q1="a"), wrong("test_q1", "no answer", q1=None),
-    right("test_q1", "upper case", q1="B"),
-    wrong("test_q2", "covariate shift", q2="a"), wrong("test_q2", "concept shift", q2="d"),
-    right("test_q2", "upper case", q2="B"),
+    *quiz("q1", wrong={"stages out of order": "a", "no answer": None}, right={"upper case": "B"}, test="test_q1"),
+    *quiz("q2", wrong={"covariate shift": "a", "concept shift": "d"}, right={"upper case": "B"}, test="test_q2"),
 ]

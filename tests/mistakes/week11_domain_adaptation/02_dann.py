@@ -5,7 +5,7 @@ import math
 import numpy as np
 import torch
 import torch.nn.functional as F
-from mistakes import right, wrong
+from mistakes import quiz, right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ GradReverse
@@ -67,35 +67,35 @@ def _labels_numpy_route(ns, nt):
 
 
 # ------------------------------------------------------------------------------ dann_step
-def _make_step(*, reverse=True, label_on="source", sign=-1.0, step=True):
-    def dann_step(model, opt, xs, ys, xt, lam):
-        from dlcourse.adaptation.dann import _domain_labels, _grad_reverse
-        opt.zero_grad()
-        fs, ft = model.features(xs), model.features(xt)
-        if label_on == "source":
-            label_loss = F.cross_entropy(model.label_head(fs), ys)
-        else:                                                      # labels of the source used for the target too
-            label_loss = F.cross_entropy(model.label_head(torch.cat([fs, ft])), torch.cat([ys, ys[:len(ft)]]))
-        f = torch.cat([fs, ft])
-        f = _grad_reverse(f, -sign * lam) if reverse else f
-        dom = model.domain_head(f).squeeze(-1)
-        domain_loss = F.binary_cross_entropy_with_logits(dom, _domain_labels(len(xs), len(xt)))
-        (label_loss + domain_loss).backward()
-        if step:
-            opt.step()
-        return {"label_loss": label_loss.item(), "domain_loss": domain_loss.item()}
-    return dann_step
+def _step(model, opt, xs, ys, xt, lam, *, reverse=True, label_on="source", sign=-1.0, step=True,
+          domain_on="both"):
+    from dlcourse.adaptation import reference as ref
+    opt.zero_grad()
+    fs, ft = model.features(xs), model.features(xt)
+    if label_on == "source":
+        label_loss = F.cross_entropy(model.label_head(fs), ys)
+    else:                                                          # labels of the source used for the target too
+        label_loss = F.cross_entropy(model.label_head(torch.cat([fs, ft])), torch.cat([ys, ys[:len(ft)]]))
+    f = torch.cat([fs, ft]) if domain_on == "both" else fs
+    f = ref.grad_reverse(f, -sign * lam) if reverse else f
+    dom = model.domain_head(f).squeeze(-1)
+    d = ref.domain_labels(len(xs), len(xt)) if domain_on == "both" else torch.zeros(len(xs))
+    domain_loss = F.binary_cross_entropy_with_logits(dom, d)
+    (label_loss + domain_loss).backward()
+    if step:
+        opt.step()
+    return {"label_loss": label_loss.item(), "domain_loss": domain_loss.item()}
 
 
 def _step_two_backwards(model, opt, xs, ys, xt, lam):
-    from dlcourse.adaptation.dann import _domain_labels, _grad_reverse
+    from dlcourse.adaptation import reference as ref
     opt.zero_grad()
     fs = model.features(xs)
     label_loss = F.cross_entropy(model.label_head(fs), ys)
     label_loss.backward()                                          # gradients accumulate: same as one backward
     f = torch.cat([model.features(xs), model.features(xt)])
-    dom = model.domain_head(_grad_reverse(f, lam)).squeeze(-1)
-    domain_loss = F.binary_cross_entropy_with_logits(dom, _domain_labels(len(xs), len(xt)))
+    dom = model.domain_head(ref.grad_reverse(f, lam)).squeeze(-1)
+    domain_loss = F.binary_cross_entropy_with_logits(dom, ref.domain_labels(len(xs), len(xt)))
     domain_loss.backward()
     opt.step()
     return {"label_loss": float(label_loss.detach()), "domain_loss": float(domain_loss.detach())}
@@ -113,13 +113,15 @@ CASES = [
     wrong("test_domain_labels", "source 1, target 0", domain_labels=_labels_reversed),
     wrong("test_domain_labels", "integer labels", domain_labels=_labels_long),
     right("test_domain_labels", "built in NumPy", domain_labels=_labels_numpy_route),
-    wrong("test_dann_step", "domain classifier trained without the reversal", dann_step=_make_step(reverse=False)),
-    wrong("test_dann_step", "lambda with the wrong sign", dann_step=_make_step(sign=+1.0)),
-    wrong("test_dann_step", "label loss on target samples too", dann_step=_make_step(label_on="both")),
-    wrong("test_dann_step", "no optimiser step", dann_step=_make_step(step=False)),
+    *variants("test_dann_step", "dann_step", _step,
+              wrong={"domain classifier trained without the reversal": {"reverse": False},
+                     "lambda with the wrong sign": {"sign": +1.0},
+                     "label loss on target samples too": {"label_on": "both"},
+                     "no optimiser step": {"step": False},
+                     "domain loss on the source batch only": {"domain_on": "source"}},
+              right={"the reference written with flags off": {}}),
     right("test_dann_step", "two backward passes accumulating", dann_step=_step_two_backwards),
-    wrong("test_q1", "the pair with the highest accuracy", q1="c"), wrong("test_q1", "equal gains", q1="d"),
-    right("test_q1", "with brackets", q1=" (a) "),
-    wrong("test_q2", "only (b)", q2={"b"}), wrong("test_q2", "(b) and (d)", q2={"b", "d"}),
-    right("test_q2", "a list", q2=["b", "A"]),
+    *quiz("q1", wrong={"the pair with the highest accuracy": "c", "equal gains": "d"}, right={"with brackets": " (a) "},
+          test="test_q1"),
+    *quiz("q2", wrong={"only (b)": {"b"}, "(b) and (d)": {"b", "d"}}, right={"a list": ["b", "A"]}, test="test_q2"),
 ]

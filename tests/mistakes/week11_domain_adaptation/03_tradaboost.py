@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from mistakes import right, wrong
+from mistakes import quiz, right, variants, wrong
 
 
 # ------------------------------------------------------------------------------ TrAdaBoost
@@ -35,18 +35,6 @@ def _update(w_src, w_tgt, miss_src, miss_tgt, e_t, n, N, variant="lecture", *, s
     return np.asarray(w_src, float) * fs, np.asarray(w_tgt, float) * np.exp(alpha_t * mt), alpha_t, a
 
 
-def _update_raise_source(*args):
-    return _update(*args, src_sign=+1.0)
-
-
-def _update_half(*args):
-    return _update(*args, half=True)
-
-
-def _update_paper_as_lecture(*args):
-    return _update(*args, same_rule=True)
-
-
 def _update_where(w_src, w_tgt, miss_src, miss_tgt, e_t, n, N, variant="lecture"):
     beta = 1.0 / (1.0 + np.sqrt(2.0 * np.log(n) / N))
     shrink = np.exp(-beta) if variant == "lecture" else beta
@@ -55,9 +43,9 @@ def _update_where(w_src, w_tgt, miss_src, miss_tgt, e_t, n, N, variant="lecture"
 
 
 def _round_generic(w_src, w_tgt, miss_src, miss_tgt, N, variant="lecture", *, normalise="joint"):
-    from dlcourse.adaptation.tradaboost import _tradaboost_error, _tradaboost_update
-    e_t = _tradaboost_error(w_tgt, miss_tgt)
-    s, t, a, _ = _tradaboost_update(w_src, w_tgt, miss_src, miss_tgt, e_t, len(w_src), N, variant)
+    from dlcourse.adaptation import reference as ref
+    e_t = ref.tradaboost_error(w_tgt, miss_tgt)
+    s, t, a, _ = ref.tradaboost_update(w_src, w_tgt, miss_src, miss_tgt, e_t, len(w_src), N, variant)
     if normalise == "joint":
         z = s.sum() + t.sum()
         return s / z, t / z, a
@@ -66,18 +54,10 @@ def _round_generic(w_src, w_tgt, miss_src, miss_tgt, N, variant="lecture", *, no
     return s, t, a
 
 
-def _round_no_norm(*args):
-    return _round_generic(*args, normalise="none")
-
-
-def _round_separate(*args):
-    return _round_generic(*args, normalise="separate")
-
-
 def _round_concat(w_src, w_tgt, miss_src, miss_tgt, N, variant="lecture"):
-    from dlcourse.adaptation.tradaboost import _tradaboost_error, _tradaboost_update
-    e_t = _tradaboost_error(w_tgt, miss_tgt)
-    s, t, a, _ = _tradaboost_update(w_src, w_tgt, miss_src, miss_tgt, e_t, len(w_src), N, variant)
+    from dlcourse.adaptation import reference as ref
+    e_t = ref.tradaboost_error(w_tgt, miss_tgt)
+    s, t, a, _ = ref.tradaboost_update(w_src, w_tgt, miss_src, miss_tgt, e_t, len(w_src), N, variant)
     w = np.concatenate([s, t])
     w = w / w.sum()
     return w[:len(s)], w[len(s):], a
@@ -87,13 +67,15 @@ CASES = [
     wrong("test_tradaboost_error", "not normalised by the target weights", tradaboost_error=_err_unnormalised),
     wrong("test_tradaboost_error", "unweighted fraction", tradaboost_error=_err_fraction),
     right("test_tradaboost_error", "a Python loop", tradaboost_error=_err_loop),
-    wrong("test_tradaboost_update", "source weights raised on errors", tradaboost_update=_update_raise_source),
-    wrong("test_tradaboost_update", "AdaBoost's 1/2 in alpha_t", tradaboost_update=_update_half),
-    wrong("test_tradaboost_update", "paper variant ignored", tradaboost_update=_update_paper_as_lecture),
+    *variants("test_tradaboost_update", "tradaboost_update", _update,
+              wrong={"source weights raised on errors": {"src_sign": +1.0}, "AdaBoost's 1/2 in alpha_t": {"half": True},
+                     "paper variant ignored": {"same_rule": True}},
+              right={"the reference written with flags off": {}}),
     right("test_tradaboost_update", "np.where and (1 - e) / e", tradaboost_update=_update_where),
-    wrong("test_tradaboost_round", "weights not renormalised", tradaboost_round=_round_no_norm),
-    wrong("test_tradaboost_round", "source and target normalised separately", tradaboost_round=_round_separate),
+    *variants("test_tradaboost_round", "tradaboost_round", _round_generic,
+              wrong={"weights not renormalised": {"normalise": "none"},
+                     "source and target normalised separately": {"normalise": "separate"}},
+              right={"normalised jointly (flags off)": {}}),
     right("test_tradaboost_round", "one concatenated vector", tradaboost_round=_round_concat),
-    wrong("test_q1", "TrAdaBoost worse", q1="b"), wrong("test_q1", "equal", q1="d"),
-    right("test_q1", "upper case", q1="A"),
+    *quiz("q1", wrong={"TrAdaBoost worse": "b", "equal": "d"}, right={"upper case": "A"}, test="test_q1"),
 ]
