@@ -20,6 +20,7 @@ Graded pieces are private: ``_activation_maximization``, ``_tv_loss``, ``_gram_m
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -148,11 +149,14 @@ def texture_photo(name: str = "brick", size: int = 48, crop: int = 128) -> np.nd
 
 @dataclass(frozen=True)
 class SynthesisResult:
-    """An optimised image ``(H, W)`` in [0, 1] with its loss after every step and the wall time."""
+    """An optimised image ``(H, W)`` in [0, 1] with its loss after every step and the wall time;
+    style transfer also records the unweighted ``L_content`` and ``L_style`` of every step."""
 
     image: np.ndarray
     losses: tuple[float, ...]
     seconds: float
+    content_losses: tuple[float, ...] = ()
+    style_losses: tuple[float, ...] = ()
 
 
 def _optimise(loss_fn: Callable[[torch.Tensor], torch.Tensor], x0: torch.Tensor, steps: int, lr: float,
@@ -195,7 +199,9 @@ def style_transfer(content_img: np.ndarray, style_img: np.ndarray, *, alpha: flo
                    lr: float = 0.05, style_layers: Sequence[int] = (0, 1, 2, 3), content_layer: int = 1, seed: int = 0,
                    loss: Callable | None = None, net: nn.Module | None = None) -> SynthesisResult:
     """Style transfer with the lecture's ``alpha * L_style + beta * L_content`` (``loss`` =
-    ``(F, P, grams, style_grams, alpha, beta) -> scalar``), from the content image."""
+    ``(F, P, grams, style_grams, alpha, beta) -> scalar``), from the content image. Content: the
+    features of scale ``content_layer``; style: the Gram matrices (normalised by H*W) of the
+    scales ``style_layers``. The result records both unweighted terms at every step."""
     loss = loss or _style_transfer_loss
     net = net or random_feature_net(seed)
     as_t = lambda a: torch.as_tensor(a, dtype=torch.float32)[None, None]   # noqa: E731
@@ -203,11 +209,17 @@ def style_transfer(content_img: np.ndarray, style_img: np.ndarray, *, alpha: flo
         P = net(as_t(content_img))[content_layer]
         A = [_gram_matrix(F, normalize=True) for i, F in enumerate(net(as_t(style_img))) if i in style_layers]
 
+    content_losses, style_losses = [], []
+
     def loss_fn(x):
         feats = net(x)
         G = [_gram_matrix(F, normalize=True) for i, F in enumerate(feats) if i in style_layers]
+        with torch.no_grad():                                            # the two terms, for the curves
+            content_losses.append(float(((feats[content_layer] - P) ** 2).sum()))
+            style_losses.append(float(sum(((g - a) ** 2).sum() for g, a in zip(G, A))))
         return loss(feats[content_layer], P, G, A, alpha, beta)
-    return _optimise(loss_fn, as_t(content_img), steps, lr)
+    result = _optimise(loss_fn, as_t(content_img), steps, lr)
+    return dataclasses.replace(result, content_losses=tuple(content_losses), style_losses=tuple(style_losses))
 
 
 def invert_features(model: nn.Sequential, layer: str, x0, *, tv_weight: float, steps: int = 200, lr: float = 0.05,
