@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from ...data import photo
 from ...plotting import PALETTE
-from ...widgetkit import Explorer
+from ...widgetkit import Explorer, freeze_static
 from .. import plots
 from .. import reference as ref
 from ..synthesis import _gram_matrix, random_feature_net, style_transfer, texture_photo
@@ -74,9 +74,9 @@ def compute_style(runs: dict, targets: dict, content: np.ndarray, style: np.ndar
                       run.content_losses, run.style_losses, build_seconds)
 
 
-def _layout_style(fig: Figure) -> None:
+def _layout_style(fig: Figure, build_seconds: float) -> None:
     axes = fig.subplots(1, 6, gridspec_kw={"width_ratios": [1, 1, 1, 1.5, 0.3, 1.9]})
-    fig.subplots_adjust(left=0.01, right=0.93, bottom=0.17, top=0.8, wspace=0.12)
+    fig.subplots_adjust(left=0.01, right=0.9, bottom=0.17, top=0.8, wspace=0.12)
     fig.delaxes(axes[4])                                                 # a gap for the curves' y label
     for ax in axes[:4]:
         ax.set(xticks=[], yticks=[])
@@ -88,6 +88,10 @@ def _layout_style(fig: Figure) -> None:
     ax_s.set_ylabel(r"$\mathcal{L}_{style}$ (log scale)", color=PALETTE["orange"], fontsize=10)
     ax_s.set_yscale("log")
     ax_s.grid(False)
+    fig.suptitle(r"$\mathcal{L}_{total} = \alpha\,\mathcal{L}_{style} + \beta\,\mathcal{L}_{content}$ "
+                 f"(the lecture's letters; Gatys et al. swap them) · {len(STYLE_ALPHAS) * len(STYLE_LAYERS)} "
+                 f"runs of {_STEPS} steps made at build in {build_seconds:.1f} s", fontsize=10)
+    freeze_static(fig)
 
 
 def render_style(state: StyleState, fig: Figure) -> None:
@@ -105,11 +109,7 @@ def render_style(state: StyleState, fig: Figure) -> None:
     for ax in (ax_c, ax_s):
         ax.relim()
         ax.autoscale_view()
-    ax_c.set_title(f"after {len(steps)} steps: {state.content_curve[-1]:.1f} and {state.style_curve[-1]:.1e}",
-                   fontsize=9)
-    fig.suptitle(r"$\mathcal{L}_{total} = \alpha\,\mathcal{L}_{style} + \beta\,\mathcal{L}_{content}$ "
-                 f"(the lecture's letters; Gatys et al. swap them) · {len(STYLE_ALPHAS) * len(STYLE_LAYERS)} "
-                 f"runs of {len(steps)} steps made at build in {state.build_seconds:.1f} s", fontsize=10)
+    ax_c.set_title(f"end: content {state.content_curve[-1]:.1f}, style {state.style_curve[-1]:.1e}", fontsize=9)
 
 
 def style_lab(style_transfer_loss: Callable | None = None, style: str = "gravel", content: str = "chelsea") -> Explorer:
@@ -126,6 +126,6 @@ def style_lab(style_transfer_loss: Callable | None = None, style: str = "gravel"
                 "layers": widgets.ToggleButtons(options=list(STYLE_LAYERS), value="all four",
                                                 description="style layers")}
     return Explorer(controls, lambda **p: compute_style(runs, targets, content_img, style_img, seconds, **p),
-                    render_style, layout=_layout_style, figsize=(12, 3.2),
+                    render_style, layout=lambda fig: _layout_style(fig, seconds), figsize=(12, 3.2),
                     title="<b>Style lab</b>: the lecture's alpha weighs the <i>style</i> loss, beta = 1 the "
                           "<i>content</i> loss; choose which filter scales define the style")
