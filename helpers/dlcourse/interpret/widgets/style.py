@@ -74,7 +74,15 @@ def compute_style(runs: dict, targets: dict, content: np.ndarray, style: np.ndar
                       run.content_losses, run.style_losses, build_seconds)
 
 
-def _layout_style(fig: Figure, build_seconds: float) -> None:
+def _curve_limits(runs: dict) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Fixed y limits for every run (so the axes and their tick labels are drawn once)."""
+    c_max = max(max(r.content_losses) for r in runs.values())
+    s_lo = min(min(r.style_losses) for r in runs.values())
+    s_hi = max(max(r.style_losses) for r in runs.values())
+    return (-0.03 * c_max, 1.05 * c_max), (s_lo / 1.5, s_hi * 1.5)
+
+
+def _layout_style(fig: Figure, build_seconds: float, limits: tuple) -> None:
     axes = fig.subplots(1, 6, gridspec_kw={"width_ratios": [1, 1, 1, 1.5, 0.3, 1.9]})
     fig.subplots_adjust(left=0.01, right=0.9, bottom=0.17, top=0.8, wspace=0.12)
     fig.delaxes(axes[4])                                                 # a gap for the curves' y label
@@ -88,28 +96,30 @@ def _layout_style(fig: Figure, build_seconds: float) -> None:
     ax_s.set_ylabel(r"$\mathcal{L}_{style}$ (log scale)", color=PALETTE["orange"], fontsize=10)
     ax_s.set_yscale("log")
     ax_s.grid(False)
+    ax_c.set_xlim(-1, _STEPS)
+    ax_c.set_ylim(*limits[0])
+    ax_s.set_ylim(*limits[1])
     fig.suptitle(r"$\mathcal{L}_{total} = \alpha\,\mathcal{L}_{style} + \beta\,\mathcal{L}_{content}$ "
                  f"(the lecture's letters; Gatys et al. swap them) · {len(STYLE_ALPHAS) * len(STYLE_LAYERS)} "
                  f"runs of {_STEPS} steps made at build in {build_seconds:.1f} s", fontsize=10)
-    freeze_static(fig)
+    axes[0].set_title("content (weight β)", fontsize=10, y=1.0)
+    axes[1].set_title("style (weight α)", fontsize=10, y=1.0)
+    freeze_static(fig, [ax.xaxis for ax in fig.axes] + [ax.yaxis for ax in fig.axes] + [axes[0].title, axes[1].title])
 
 
 def render_style(state: StyleState, fig: Figure) -> None:
     ax_content, ax_style, ax_out, ax_gram, ax_c, ax_s = fig.axes
-    plots.image(state.content, ax_content, r"content (weight $\beta$)")
-    plots.image(state.style, ax_style, r"style (weight $\alpha$)")
-    plots.image(state.image, ax_out, rf"result: $\alpha$ = 1e{np.log10(state.alpha):.0f}, $\beta$ = {state.beta:g}")
+    for ax, img in ((ax_content, state.content), (ax_style, state.style), (ax_out, state.image)):
+        ax.imshow(img, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax_out.set_title(f"result: α = 1e{np.log10(state.alpha):.0f}, β = {state.beta:g}", fontsize=10, y=1.0)
     n = len(state.gram_targets)
     ax_gram.imshow(plots.montage(np.stack(state.gram_targets), ncols=n, pad=3, per_tile=True), cmap="magma",
                    interpolation="nearest")
-    ax_gram.set_title(f"style targets $A^l$ ({n} Gram matrices)\n{state.layers}", fontsize=9)
+    ax_gram.set_title(f"style targets Aˡ ({n} Gram matrices)\n{state.layers}", fontsize=9, y=1.0)
     steps = np.arange(len(state.content_curve))
-    ax_c.plot(steps, state.content_curve, color=PALETTE["blue"], label="L_content")
-    ax_s.plot(steps, state.style_curve, color=PALETTE["orange"], label="L_style")
-    for ax in (ax_c, ax_s):
-        ax.relim()
-        ax.autoscale_view()
-    ax_c.set_title(f"end: content {state.content_curve[-1]:.1f}, style {state.style_curve[-1]:.1e}", fontsize=9)
+    ax_c.plot(steps, state.content_curve, color=PALETTE["blue"])
+    ax_s.plot(steps, state.style_curve, color=PALETTE["orange"])
+    ax_c.set_title(f"end: content {state.content_curve[-1]:.1f}, style {state.style_curve[-1]:.1e}", fontsize=9, y=1.0)
 
 
 def style_lab(style_transfer_loss: Callable | None = None, style: str = "gravel", content: str = "chelsea") -> Explorer:
@@ -120,12 +130,13 @@ def style_lab(style_transfer_loss: Callable | None = None, style: str = "gravel"
     content_img, style_img = photo(content, size=_SIZE), texture_photo(style, size=_SIZE)
     net = random_feature_net(seed=0)
     runs, seconds = style_grid(style_transfer_loss, content_img, style_img, net)
+    limits = _curve_limits(runs)
     targets = {name: gram_targets(net, style_img, scales) for name, scales in STYLE_LAYERS.items()}
     controls = {"alpha": widgets.SelectionSlider(options=[(f"1e{int(np.log10(a))}", a) for a in STYLE_ALPHAS],
                                                  value=1e5, description="alpha (style)"),
                 "layers": widgets.ToggleButtons(options=list(STYLE_LAYERS), value="all four",
                                                 description="style layers")}
     return Explorer(controls, lambda **p: compute_style(runs, targets, content_img, style_img, seconds, **p),
-                    render_style, layout=lambda fig: _layout_style(fig, seconds), figsize=(12, 3.2),
+                    render_style, layout=lambda fig: _layout_style(fig, seconds, limits), figsize=(12, 3.2),
                     title="<b>Style lab</b>: the lecture's alpha weighs the <i>style</i> loss, beta = 1 the "
                           "<i>content</i> loss; choose which filter scales define the style")
