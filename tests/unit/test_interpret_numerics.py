@@ -210,6 +210,21 @@ def test_style_transfer_loss_puts_alpha_on_the_style():
     assert float(syn._style_transfer_loss(F, P, G, A, alpha=10.0, beta=1.0)) == 94.0
 
 
+def test_style_transfer_records_its_two_terms_against_a_numpy_oracle():
+    content, style = syn.texture_photo("brick", size=20), syn.texture_photo("gravel", size=20)
+    net = syn.random_feature_net(0)
+    result = syn.style_transfer(content, style, alpha=1e5, beta=1.0, steps=5, style_layers=(0, 2), net=net)
+    with torch.no_grad():
+        fc = [F.numpy().astype(np.float64) for F in net(torch.as_tensor(content, dtype=torch.float32)[None, None])]
+        fs = [F.numpy().astype(np.float64) for F in net(torch.as_tensor(style, dtype=torch.float32)[None, None])]
+    gram = lambda F: F.reshape(len(F), -1) @ F.reshape(len(F), -1).T / F[0].size          # noqa: E731
+    style0 = sum(((gram(fc[l]) - gram(fs[l])) ** 2).sum() for l in (0, 2))             # from the content image
+    assert len(result.content_losses) == len(result.style_losses) == len(result.losses) == 5
+    assert result.content_losses[0] == 0.0 and result.style_losses[0] == pytest.approx(style0, rel=1e-4)
+    assert result.losses[0] == pytest.approx(1e5 * style0, rel=1e-4)                    # alpha on the style
+    assert result.style_losses[-1] < result.style_losses[0]
+
+
 def test_activation_maximization_closed_form_ascent_blur_and_clip():
     w = torch.linspace(-1, 1, 9, dtype=torch.float64).reshape(1, 3, 3)
     x, hist = syn._activation_maximization(lambda z: (w * z).sum(), (1, 3, 3), steps=300, lr=0.1, l2=0.25)
