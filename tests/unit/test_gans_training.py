@@ -1,5 +1,5 @@
 """Week 07 training results on the graded seed (seed 0); multi-seed evidence lives in
-helpers/scripts/gans_seeds.py (make bench territory, not CI)."""
+tests/benchmarks/week07_seeds.py (make bench territory, not CI)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_ring_gan_covers_at_least_six_of_eight_modes_on_the_graded_seed():
 def test_conditional_gan_draws_the_requested_digit_well_above_chance():
     run = train_cgan(steps=250, seed=0, progress=False)
     agreement = label_agreement(run["G"], digits_classifier(), n_per_class=30)
-    # rule: the worst of seeds 0-5 (0.908, helpers/scripts/gans_seeds.py) minus a margin of 0.3; chance is 0.1
+    # rule: the worst of seeds 0-5 (0.908, tests/benchmarks/week07_seeds.py) minus a margin of 0.3; chance is 0.1
     assert agreement.mean() >= 0.6, agreement
     again = train_cgan(steps=3, seed=0, progress=False)["G"]
     same = train_cgan(steps=3, seed=0, progress=False)["G"]

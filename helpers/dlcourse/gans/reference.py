@@ -21,6 +21,7 @@ WHERE = {                                   # exercise name -> the module that d
     "interpolate": "tools",
     "adain": "tools",
     "receptive_field": "tools",
+    "pix2pix_g_loss": "tools",
     "cycle_loss": "tools",
 }
 __getattr__, __dir__ = private_table(__name__, WHERE)

@@ -21,8 +21,10 @@ import numpy as np
 import torch
 
 from ..data.generative import digits_16, gaussian_ring, mixture_1d, ring_centers
+from ..widgetkit.live import LiveCurves
 from .losses import _g_loss_logits_minimax
 from .models import CondDCDiscriminator, CondDCGenerator, mlp_discriminator, mlp_generator
+from .plots import plot_losses
 from . import reference as ref
 
 __all__ = ["GanSetup", "ring_setup", "mixture_setup", "train_ring", "train_dcgan", "train_cgan",
@@ -30,6 +32,15 @@ __all__ = ["GanSetup", "ring_setup", "mixture_setup", "train_ring", "train_dcgan
 
 #: The graded rule for the ring: at least this many of the 8 modes covered (see :func:`train_ring`).
 RING_MODES_RULE = 6
+
+
+def _live_losses(steps: int, live: bool, title: str) -> LiveCurves:
+    """The live D/G loss plot of a training run (drawn like :func:`~.plots.plot_losses`; on only in a notebook)."""
+    def draw(ax, history):
+        plot_losses(ax, history, smooth=min(20, max(2, steps // 10)))
+        if len(history["d_loss"]) >= min(20, max(2, steps // 10)):
+            ax.legend(loc="upper right", fontsize=8)
+    return LiveCurves(steps, draw=draw, redraws=12, title=title, enabled=None if live else False)
 
 
 def _d_step(G, D, opt_d, x_real, z, d_loss: Callable = ref.d_loss_logits) -> float:
@@ -111,11 +122,14 @@ def _modes_covered(samples: np.ndarray, centers: np.ndarray, radius: float, min_
 
 def train_ring(seed: int = 0, steps: int = 1500, k_d: int = 1, lr_g: float = 1e-3, lr_d: float = 1e-3,
                loss: str = "nonsat", snapshot_every: int | None = None, n_eval: int = 2000,
-               train_gan: Callable = _train_gan, d_step: Callable = _d_step, g_step: Callable | None = None) -> dict:
+               train_gan: Callable = _train_gan, d_step: Callable = _d_step, g_step: Callable | None = None,
+               live: bool = False) -> dict:
     """Train the ring GAN; return the setup, history, modes covered and optional sample snapshots.
 
     ``loss`` = "nonsat" (-log D) or "minimax" (log(1 - D)) for the G step. Snapshots: samples of a
     fixed noise batch (and D's probability on a grid) every ``snapshot_every`` iterations.
+    ``live=True`` shows the losses as they come in a notebook (after every chunk of
+    ``snapshot_every`` iterations, since ``train_gan`` runs whole chunks).
     """
     s = ring_setup(seed, lr_g, lr_d)
     if g_step is None:
@@ -133,6 +147,7 @@ def train_ring(seed: int = 0, steps: int = 1500, k_d: int = 1, lr_g: float = 1e-
     start = time.perf_counter()
     history = {"d_loss": [], "g_loss": []}
     snapshots = [snap(0)] if snapshot_every else []
+    plot = _live_losses(steps, live, "ring GAN losses")
     done = 0
     while done < steps:
         chunk = min(snapshot_every or steps, steps - done)
@@ -143,6 +158,7 @@ def train_ring(seed: int = 0, steps: int = 1500, k_d: int = 1, lr_g: float = 1e-
         done += chunk
         if snapshot_every:
             snapshots.append(snap(done))
+        plot.update(done, history)
     with torch.no_grad():
         samples = s.G(z_fixed).numpy()
     return {"setup": s, "history": history, "samples": samples, "snapshots": snapshots, "grid": grid,
@@ -162,11 +178,12 @@ def _digit_batches(batch: int, seed: int):
 
 
 def train_dcgan(G=None, D=None, steps: int = 600, batch: int = 64, lr: float = 2e-3, seed: int = 0,
-                progress: bool = True) -> dict:
+                progress: bool = True, live: bool = False) -> dict:
     """Train a DCGAN (default: the reference pair) on the 16x16 digits, non-saturating loss, Adam(beta1 0.5).
 
     Pass your own ``G`` (z (N, Z) -> (N, 1, 16, 16)) and ``D`` ((N, 1, 16, 16) -> logits (N,)).
-    Returns {"G", "D", "history", "seconds"}. A ``tqdm`` bar shows progress and the losses.
+    Returns {"G", "D", "history", "seconds"}. A ``tqdm`` bar shows progress and the losses;
+    ``live=True`` also plots the losses while training (in a notebook; about 20 redraws).
     """
     torch.manual_seed(seed)
     G = G if G is not None else ref.DCGenerator()
@@ -176,15 +193,17 @@ def train_dcgan(G=None, D=None, steps: int = 600, batch: int = 64, lr: float = 2
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
     return _loop(G, D, opt_g, opt_d, lambda: sample()[0], lambda: torch.randn(batch, z_dim, generator=gen),
-                 steps, progress, conditional=False)
+                 steps, progress, conditional=False, live=live, title="DCGAN losses")
 
 
 def train_cgan(steps: int = 250, batch: int = 64, lr: float = 2e-3, seed: int = 0, z_dim: int = 16, width: int = 16,
-               condition: Callable | None = None, planes: Callable | None = None, progress: bool = True) -> dict:
+               condition: Callable | None = None, planes: Callable | None = None, progress: bool = True,
+               live: bool = False) -> dict:
     """Train a conditional DCGAN on the 16x16 digits (labels as one-hot inputs to G and one-hot planes in D).
 
     ``condition(z, y, K)`` and ``planes(x, y, K)`` build G's and D's inputs (default: the
-    references). Returns {"G", "D", "history", "seconds"}.
+    references). Returns {"G", "D", "history", "seconds"}. ``live=True`` plots the losses while
+    training (in a notebook).
     """
     torch.manual_seed(seed)
     G = CondDCGenerator(z_dim, 10, width, condition=condition)
@@ -194,11 +213,13 @@ def train_cgan(steps: int = 250, batch: int = 64, lr: float = 2e-3, seed: int = 
     opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
     return _loop(G, D, opt_g, opt_d, sample, lambda: (torch.randn(batch, z_dim, generator=gen),
                                                       torch.randint(10, (batch,), generator=gen)),
-                 steps, progress, conditional=True)
+                 steps, progress, conditional=True, live=live, title="conditional DCGAN losses")
 
 
-def _loop(G, D, opt_g, opt_d, sample_real, sample_z, steps: int, progress: bool, conditional: bool) -> dict:
+def _loop(G, D, opt_g, opt_d, sample_real, sample_z, steps: int, progress: bool, conditional: bool,
+          live: bool = False, title: str = "losses") -> dict:
     bar = None
+    plot = _live_losses(steps, live, title)
     if progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=steps, desc="training", leave=False)
@@ -231,6 +252,7 @@ def _loop(G, D, opt_g, opt_d, sample_real, sample_z, steps: int, progress: bool,
         if bar is not None:
             bar.update(1)
             bar.set_postfix(d=f"{history['d_loss'][-1]:.2f}", g=f"{history['g_loss'][-1]:.2f}", refresh=False)
+        plot.update(len(history["d_loss"]), history)
     if bar is not None:
         bar.close()
     G.eval()

@@ -12,6 +12,8 @@ thin builder that hands them to an :class:`Explorer` (see :mod:`.explorer`). The
 * :mod:`.static` - :func:`freeze_static` / :class:`StaticLayer`: fixed ticks, labels and
   legends drawn once into a cached bitmap;
 * :mod:`.tables` - :class:`TableArtist`, :func:`plot_text_table`, :func:`add_text_table`;
+* :mod:`.live` - :class:`LiveCurves`, a training loop's loss plot redrawn a bounded number of
+  times while it runs (on only inside a Jupyter kernel), and :func:`in_notebook`;
 * :mod:`.testing` - :func:`~.testing.check_widget_module`, the conformance checks every
   ``dlcourse.<week>.widgets`` module passes (run for all of them by
   ``tests/unit/test_widget_conformance.py``).
@@ -23,11 +25,13 @@ loading ipywidgets: the explorer's names are imported on first use.
 from __future__ import annotations
 
 from .static import StaticLayer, freeze_static, pinned_legend
+from .live import LiveCurves, in_notebook
 from .tables import TableArtist, add_text_table, plot_text_table
 from .text import Label, TextLayer, key, note, text_strings, title
 
 __all__ = ["Explorer", "figure_png", "clear_artists", "TextLayer", "Label", "title", "note", "key", "text_strings",
-           "StaticLayer", "freeze_static", "pinned_legend", "TableArtist", "plot_text_table", "add_text_table"]
+           "StaticLayer", "freeze_static", "pinned_legend", "TableArtist", "plot_text_table", "add_text_table",
+           "LiveCurves", "in_notebook"]
 
 
 _EXPLORER_NAMES = ("Explorer", "figure_png", "clear_artists")

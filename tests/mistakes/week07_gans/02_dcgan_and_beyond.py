@@ -181,6 +181,43 @@ def _rf_backward(kernels, strides):
     return r
 
 
+# ------------------------------------------------------------------------------ pix2pix_g_loss
+def _p2p_no_lambda(d_fake_logits, fake, target, lam=100.0):
+    return F.binary_cross_entropy_with_logits(d_fake_logits, torch.ones_like(d_fake_logits)) + (fake - target).abs().mean()
+
+
+def _p2p_lambda_on_adversarial(d_fake_logits, fake, target, lam=100.0):
+    return lam * F.binary_cross_entropy_with_logits(d_fake_logits, torch.ones_like(d_fake_logits)) \
+        + (fake - target).abs().mean()
+
+
+def _p2p_squared(d_fake_logits, fake, target, lam=100.0):
+    return F.binary_cross_entropy_with_logits(d_fake_logits, torch.ones_like(d_fake_logits)) \
+        + lam * ((fake - target) ** 2).mean()
+
+
+def _p2p_label_zero(d_fake_logits, fake, target, lam=100.0):
+    return F.binary_cross_entropy_with_logits(d_fake_logits, torch.zeros_like(d_fake_logits)) \
+        + lam * (fake - target).abs().mean()
+
+
+def _p2p_probabilities(d_fake_logits, fake, target, lam=100.0):
+    return -torch.log(torch.sigmoid(d_fake_logits)).mean() + lam * (fake - target).abs().mean()
+
+
+def _p2p_detached(d_fake_logits, fake, target, lam=100.0):
+    return F.binary_cross_entropy_with_logits(d_fake_logits, torch.ones_like(d_fake_logits)) \
+        + lam * (fake.detach() - target).abs().mean()
+
+
+def _p2p_l1loss_modules(d_fake_logits, fake, target, lam=100.0):
+    return nn.BCEWithLogitsLoss()(d_fake_logits, torch.ones_like(d_fake_logits)) + lam * nn.L1Loss()(fake, target)
+
+
+def _p2p_softplus(d_fake_logits, fake, target, lam=100.0):
+    return F.softplus(-d_fake_logits).mean() + lam * F.l1_loss(target, fake)
+
+
 # ------------------------------------------------------------------------------ cycle_loss
 def _cycle_one_way(x, y, G, F_):
     return (F_(G(x)) - x).abs().mean()
@@ -231,6 +268,16 @@ CASES = [
     wrong("test_receptive_field", "kernel sizes added", receptive_field=_rf_sum_kernels),
     wrong("test_receptive_field", "strides added instead of multiplied", receptive_field=_rf_strides_add),
     right("test_receptive_field", "backward recursion r = (r - 1) s + k", receptive_field=_rf_backward),
+
+    wrong("test_pix2pix_g_loss", "lambda forgotten", pix2pix_g_loss=_p2p_no_lambda),
+    wrong("test_pix2pix_g_loss", "lambda on the adversarial term", pix2pix_g_loss=_p2p_lambda_on_adversarial),
+    wrong("test_pix2pix_g_loss", "squared (L2) error", pix2pix_g_loss=_p2p_squared),
+    wrong("test_pix2pix_g_loss", "fakes labelled 0 (the D step's target)", pix2pix_g_loss=_p2p_label_zero),
+    wrong("test_pix2pix_g_loss", "-log(sigmoid) on probabilities (overflows at extreme logits)",
+          pix2pix_g_loss=_p2p_probabilities),
+    wrong("test_pix2pix_g_loss", "G's output detached in the L1 term", pix2pix_g_loss=_p2p_detached),
+    right("test_pix2pix_g_loss", "nn.BCEWithLogitsLoss + nn.L1Loss", pix2pix_g_loss=_p2p_l1loss_modules),
+    right("test_pix2pix_g_loss", "softplus(-s) + F.l1_loss(target, fake)", pix2pix_g_loss=_p2p_softplus),
 
     wrong("test_cycle_loss", "only one cycle", cycle_loss=_cycle_one_way),
     wrong("test_cycle_loss", "squared error", cycle_loss=_cycle_squared),

@@ -1,6 +1,8 @@
-"""Multi-seed evidence for week 07's graded training thresholds (run by hand or from `make bench`).
+"""Week 07 evidence across seeds for the graded training thresholds (not part of `make test`).
 
-    python helpers/scripts/gans_seeds.py            # ring seeds 0-9, CGAN seeds 0-5
+    DLCOURSE_TORCH_THREADS=1 .venv/bin/python tests/benchmarks/week07_seeds.py    # ring seeds 0-9, CGAN seeds 0-5
+
+``make bench`` (section seeds) runs it with the defaults (no ``BENCH_ARGS``).
 
 Ring GAN (the configuration of notebook 1's graded cell: 400 iterations, k = 1, Adam 3e-3,
 beta1 0.5): modes covered of 8 per seed. Tuning used seeds 0-4; seeds 5-9 verify; the graded

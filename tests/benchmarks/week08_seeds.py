@@ -1,7 +1,9 @@
 """Week 08 evidence across seeds (not part of `make test`): the trained digit CNN and the planted-shortcut
 experiment, measured for several training seeds.
 
-    python helpers/scripts/week08_shortcut_seeds.py [--seeds 0 1 2]
+    DLCOURSE_TORCH_THREADS=1 .venv/bin/python tests/benchmarks/week08_seeds.py [--seeds 0 1 2]
+
+``make bench`` (section seeds) runs it with the defaults (no ``BENCH_ARGS``).
 
 For each seed it trains the clean and the shortcut model (dlcourse.interpret.models) and prints: test accuracy,
 the accuracy on the test 3s without and with the corner tag, the fraction of other digits that become 3 when
