@@ -61,13 +61,28 @@ def widget_cover() -> list[Path]:
     return chosen
 
 
+def _run_started(page, seconds: float) -> bool:
+    """Some cell is queued or has run ('[*]' or '[n]' in its prompt) within ``seconds``."""
+    started = page.locator(r".jp-InputPrompt:text-matches('\\[(\\*|\\d+)\\]')")
+    deadline = time.time() + seconds
+    while not started.count():
+        if time.time() > deadline:
+            return False
+        page.wait_for_timeout(250)
+    return True
+
+
 def run_all(page, lab, rel_path: str, timeout_s: float = 180) -> float:
     start = time.time()
     page.goto(lab.url(rel_path))
     page.wait_for_selector(IDLE, timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    page.wait_for_timeout(1000)
+    for _ in range(2):                     # on a loaded machine the menu click can be lost: then try once more
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        if _run_started(page, seconds=20):
+            break
+    else:
+        raise AssertionError(f"{rel_path}: Run All Cells started no cell (tried twice)")
     while page.locator(".jp-InputPrompt:has-text('[*]')").count():
         assert time.time() - start < timeout_s, f"{rel_path}: still running after {timeout_s} s"
         page.wait_for_timeout(500)
@@ -109,7 +124,7 @@ def check_widgets(page, name: str) -> list[str]:
     """Problems with the notebook's course widgets (empty list: all rendered and responded)."""
     problems = []
     try:                                   # widget views render asynchronously after the output arrives
-        page.wait_for_selector(".widget-image", state="attached", timeout=30_000)
+        page.wait_for_selector(".widget-image", state="attached", timeout=60_000)
     except Exception:  # noqa: BLE001 - reported below as "no course widget rendered"
         pass
     if page.locator("text=Error displaying widget").count():
