@@ -21,7 +21,7 @@ import numpy as np
 from .. import as_rng
 
 __all__ = ["ramp_weights", "cap_counts", "correlation_counts", "softmax_skipgram_loss", "sample_negatives",
-           "SGNSResult", "train_sgns", "nearest_neighbours", "analogy_accuracy", "project_2d", "pairs_to_ids"]
+           "SGNSResult", "train_sgns", "GloVeResult", "train_glove", "nearest_neighbours", "analogy_accuracy", "project_2d", "pairs_to_ids"]
 
 
 # ---------------------------------------------------------------- co-occurrence and SVD
@@ -218,3 +218,64 @@ def _glove_loss(W: np.ndarray, W_tilde: np.ndarray, b: np.ndarray, b_tilde: np.n
     pred = W @ W_tilde.T + b[:, None] + b_tilde[None, :]                # (V, V)
     err = pred[mask] - np.log(C[mask])
     return float((_glove_weight(C[mask], c_max, alpha) * err ** 2).sum())
+
+
+def _glove_loss_and_grads(W: np.ndarray, W_tilde: np.ndarray, b: np.ndarray, b_tilde: np.ndarray, C: np.ndarray,
+                          weight: Callable | None = None):
+    """GloVe's loss (as :func:`_glove_loss`) and its gradients ``(loss, dW, dW_tilde, db, db_tilde)``.
+
+    ``weight`` maps the non-zero counts to f(C_ij) (default: :func:`_glove_weight`, c_max 100, alpha 3/4).
+    """
+    mask = C > 0
+    f = np.zeros_like(C, dtype=float)
+    f[mask] = np.asarray((weight or _glove_weight)(C[mask]), float)
+    log_c = np.zeros_like(C, dtype=float)
+    log_c[mask] = np.log(C[mask])
+    err = np.where(mask, W @ W_tilde.T + b[:, None] + b_tilde[None, :] - log_c, 0.0)   # (V, V)
+    fe = f * err
+    loss = float(np.sum(fe * err))
+    return loss, 2 * fe @ W_tilde, 2 * fe.T @ W, 2 * fe.sum(axis=1), 2 * fe.sum(axis=0)
+
+
+@dataclass(frozen=True)
+class GloVeResult:
+    """Trained GloVe parameters and the loss before each step (``losses``, one per step)."""
+
+    W: np.ndarray
+    W_tilde: np.ndarray
+    b: np.ndarray
+    b_tilde: np.ndarray
+    losses: tuple[float, ...]
+
+    @property
+    def E(self) -> np.ndarray:
+        """The word vectors ``W + W_tilde`` (Pennington et al. use the sum of the two sets)."""
+        return self.W + self.W_tilde
+
+
+def train_glove(C: np.ndarray, dim: int = 16, steps: int = 300, lr: float = 0.1, weight: Callable | None = None,
+                rng: np.random.Generator | int | None = 0, progress: bool = True) -> GloVeResult:
+    """Fit GloVe's weighted least squares to the co-occurrence counts ``C (V, V)`` with AdaGrad.
+
+    ``weight`` is f, applied to the non-zero counts (default: the reference with c_max 100 and
+    alpha 3/4). As in Pennington et al.'s code, every parameter starts uniform in ±0.5/dim (in the
+    order W, W_tilde, b, b_tilde from ``rng``) and AdaGrad's squared-gradient sums start at 1:
+    ``G += g**2; p -= lr * g / sqrt(G)``. Unlike the paper, which updates one cell at a time in
+    random order, each step uses the gradient over all cells (the matrices here are small).
+    """
+    from tqdm.auto import tqdm
+
+    gen = as_rng(rng)
+    C = np.asarray(C, float)
+    V = len(C)
+    params = [(gen.random((V, dim)) - 0.5) / dim, (gen.random((V, dim)) - 0.5) / dim,
+              (gen.random(V) - 0.5) / dim, (gen.random(V) - 0.5) / dim]
+    sq_sums = [np.ones_like(p) for p in params]
+    losses = []
+    for _ in tqdm(range(steps), desc="GloVe steps", disable=not progress, leave=False):
+        loss, *grads = _glove_loss_and_grads(*params, C, weight)
+        losses.append(loss)
+        for p, g, s in zip(params, grads, sq_sums):
+            s += g ** 2
+            p -= lr * g / np.sqrt(s)
+    return GloVeResult(*params, tuple(losses))
