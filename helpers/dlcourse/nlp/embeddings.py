@@ -1,5 +1,5 @@
 """Word embeddings: co-occurrence counts and SVD, word2vec skip-gram with negative sampling
-(SGNS), GloVe's weighting and loss, nearest neighbours and analogies by cosine.
+(SGNS), GloVe's weighting, loss and AdaGrad training, nearest neighbours and analogies by cosine.
 
 Notation of the lecture: ``W (V, N)`` is the input (centre) embedding matrix, one row ``v_w``
 per word; the output (context) vectors ``u_w`` are the rows of ``W_out (V, N)`` (the lecture's
@@ -21,7 +21,8 @@ import numpy as np
 from .. import as_rng
 
 __all__ = ["ramp_weights", "cap_counts", "correlation_counts", "softmax_skipgram_loss", "sample_negatives",
-           "SGNSResult", "train_sgns", "GloVeResult", "train_glove", "nearest_neighbours", "analogy_accuracy", "project_2d", "pairs_to_ids"]
+           "SGNSResult", "train_sgns", "GloVeResult", "train_glove", "nearest_neighbours", "analogy_accuracy",
+           "project_2d", "pairs_to_ids"]
 
 
 # ---------------------------------------------------------------- co-occurrence and SVD
