@@ -72,7 +72,7 @@ def main() -> None:
     C = _cooccurrence(corpus.sentences, words, 2)
     print("GloVe (3000 sentences, window 2, dim 16, 300 AdaGrad steps, lr 0.3)")
     for seed in range(5):
-        accs = [analogy_accuracy(train_glove(counts, 16, 300, 0.3, rng=seed, progress=False).E, words,
+        accs = [analogy_accuracy(train_glove(counts, 16, 300, 0.3, rng=seed).E, words,
                                  corpus.analogies()) for counts in (C, C + 0.1)]
         print(f"  seed {seed}: analogy accuracy {accs[0]:.3f} on the counts, {accs[1]:.3f} with zero cells set to 0.1")
     sentences = docs_sentences()

@@ -53,7 +53,7 @@ def test_one_training_step_is_adagrad_on_the_autograd_gradient():
     params = [torch.tensor(p, requires_grad=True) for p in start]
     _torch_glove_loss(*params, torch.tensor(C)).backward()
     expected = [p.detach().numpy() - lr * p.grad.numpy() / np.sqrt(1.0 + p.grad.numpy() ** 2) for p in params]
-    res = em.train_glove(C, dim=N, steps=1, lr=lr, rng=3, progress=False)
+    res = em.train_glove(C, dim=N, steps=1, lr=lr, rng=3)
     for got, exp in zip((res.W, res.W_tilde, res.b, res.b_tilde), expected):
         np.testing.assert_allclose(got, exp, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(res.E, res.W + res.W_tilde)
@@ -61,16 +61,16 @@ def test_one_training_step_is_adagrad_on_the_autograd_gradient():
 
 def test_glove_loss_falls_and_weight_is_used(corpus_counts):
     _, _, C = corpus_counts
-    res = em.train_glove(C, dim=16, steps=300, lr=0.3, rng=0, progress=False)
+    res = em.train_glove(C, dim=16, steps=300, lr=0.3, rng=0)
     losses = np.array(res.losses)
     assert len(losses) == 300 and np.all(np.isfinite(losses))
     assert losses[-1] < 0.01 * losses[0]                     # measured: last/first about 1e-4 for seeds 0-4
     assert np.all(np.diff(losses[::50]) < 0)                 # falls from each 50th step to the next (seeds 0-4;
     #                                                          single AdaGrad steps may overshoot a little)
     # a weight of 0 everywhere leaves nothing to fit: the parameters never move
-    frozen = em.train_glove(C, dim=16, steps=5, lr=0.3, rng=0, progress=False, weight=lambda c: np.zeros_like(c))
+    frozen = em.train_glove(C, dim=16, steps=5, lr=0.3, rng=0, weight=lambda c: np.zeros_like(c))
     assert frozen.losses == (0.0,) * 5
-    again = em.train_glove(C, dim=16, steps=5, lr=0.3, rng=0, progress=False)
+    again = em.train_glove(C, dim=16, steps=5, lr=0.3, rng=0)
     assert again.losses == res.losses[:5]                    # reproducible for a seed
 
 
@@ -81,8 +81,8 @@ def test_glove_recovers_the_structured_corpus_analogies(corpus_counts):
     With the zero cells given a count of 0.1 the same runs solve all 168 (1.000 for every seed):
     GloVe skips C = 0, so nothing tells it that queen never appears next to "he"."""
     corpus, vocab, C = corpus_counts
-    res = em.train_glove(C, dim=16, steps=300, lr=0.3, rng=0, progress=False)
+    res = em.train_glove(C, dim=16, steps=300, lr=0.3, rng=0)
     acc = em.analogy_accuracy(res.E, vocab, corpus.analogies())
     assert acc >= 0.30, f"GloVe solves only {acc:.1%} of the structured corpus's analogies"
-    filled = em.train_glove(C + 0.1, dim=16, steps=300, lr=0.3, rng=0, progress=False)
+    filled = em.train_glove(C + 0.1, dim=16, steps=300, lr=0.3, rng=0)
     assert em.analogy_accuracy(filled.E, vocab, corpus.analogies()) >= 0.95

@@ -255,17 +255,16 @@ class GloVeResult:
 
 
 def train_glove(C: np.ndarray, dim: int = 16, steps: int = 300, lr: float = 0.1, weight: Callable | None = None,
-                rng: np.random.Generator | int | None = 0, progress: bool = True) -> GloVeResult:
+                rng: np.random.Generator | int | None = 0) -> GloVeResult:
     """Fit GloVe's weighted least squares to the co-occurrence counts ``C (V, V)`` with AdaGrad.
 
     ``weight`` is f, applied to the non-zero counts (default: the reference with c_max 100 and
     alpha 3/4). As in Pennington et al.'s code, every parameter starts uniform in ±0.5/dim (in the
     order W, W_tilde, b, b_tilde from ``rng``) and AdaGrad's squared-gradient sums start at 1:
     ``G += g**2; p -= lr * g / sqrt(G)``. Unlike the paper, which updates one cell at a time in
-    random order, each step uses the gradient over all cells (the matrices here are small).
+    random order, each step uses the gradient over all cells (the matrices here are small: 300
+    steps on the 149-word corpus take about 0.1 s, so there is no progress bar).
     """
-    from tqdm.auto import tqdm
-
     gen = as_rng(rng)
     C = np.asarray(C, float)
     V = len(C)
@@ -273,7 +272,7 @@ def train_glove(C: np.ndarray, dim: int = 16, steps: int = 300, lr: float = 0.1,
               (gen.random(V) - 0.5) / dim, (gen.random(V) - 0.5) / dim]
     sq_sums = [np.ones_like(p) for p in params]
     losses = []
-    for _ in tqdm(range(steps), desc="GloVe steps", disable=not progress, leave=False):
+    for _ in range(steps):
         loss, *grads = _glove_loss_and_grads(*params, C, weight)
         losses.append(loss)
         for p, g, s in zip(params, grads, sq_sums):
