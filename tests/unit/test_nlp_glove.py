@@ -78,7 +78,7 @@ def test_glove_recovers_the_structured_corpus_analogies(corpus_counts):
     """Analogy accuracy over the 168 analogies of structured_corpus(3000, rng=0), window 2,
     dim 16, 300 AdaGrad steps with lr 0.3, measured for seeds 0-4: 0.464, 0.429, 0.440, 0.405,
     0.417 (chance is about 1/146). Threshold by the rule of week10_seeds.py: the worst (0.405) minus 0.1,
-    rounded down to 0.30 (helpers/scripts/week10_seeds.py prints these numbers).
+    rounded down to 0.30 (tests/benchmarks/week10_seeds.py prints these numbers).
     With the zero cells given a count of 0.1 the same runs solve all 168 (1.000 for every seed):
     GloVe skips C = 0, so nothing tells it that queen never appears next to "he"."""
     corpus, vocab, C = corpus_counts

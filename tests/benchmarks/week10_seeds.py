@@ -1,6 +1,8 @@
 """Evidence for week 10's trained embeddings across seeds (not part of `make test`).
 
-    python helpers/scripts/week10_seeds.py
+    DLCOURSE_TORCH_THREADS=1 .venv/bin/python tests/benchmarks/week10_seeds.py
+
+``make bench`` (section seeds) runs it with the defaults.
 
 * The structured corpus: SGNS analogy accuracy (168 analogies) and the pair-partner test for
   tuning seeds 0-2 and verification seeds 10-14, for the graded configuration (2,000
